@@ -1,0 +1,9 @@
+"""Consultations: the GCM's objectives and principles, calls for inputs and the inputs themselves."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = _("Consultations")

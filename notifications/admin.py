@@ -1,0 +1,42 @@
+"""Staff view of the outbox: what was sent, what failed and why, and a way to retry."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import OutgoingEmail
+from .services import email_retry
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry_delivery"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Retry delivery of the selected failed e-mails"))
+    def retry_delivery(self, request, queryset):
+        failed = list(
+            queryset.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True)
+        )
+        for pk in failed:
+            email_retry(outgoing_email_id=pk)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail queued for delivery again.",
+                "%(count)d e-mails queued for delivery again.",
+                len(failed),
+            )
+            % {"count": len(failed)},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,25 @@
+"""Celery tasks of the notifications app: thin wrappers around its services."""
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+
+from .services import EmailDeliveryFailed, email_deliver
+
+
+@shared_task(bind=True, name="notifications.deliver_email", max_retries=8)
+def deliver_email(self, outgoing_email_id: int) -> str:
+    """Deliver one outgoing e-mail; running it again after success sends nothing.
+
+    A transient failure is retried with exponential backoff by a worker. Where tasks run
+    in-process (no broker), the failure is left recorded on the row for staff to retry, so that
+    a user's request never waits on a mail server.
+    """
+    try:
+        return email_deliver(outgoing_email_id=outgoing_email_id).status
+    except EmailDeliveryFailed as exc:
+        if self.request.is_eager:
+            return "failed"
+        countdown = get_exponential_backoff_interval(
+            factor=30, retries=self.request.retries, maximum=3600, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc

@@ -1,0 +1,9 @@
+"""Reviews: regional reviews, the IMRF, and the reports compiled from their inputs."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = _("Reviews")
