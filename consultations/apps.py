@@ -1,4 +1,4 @@
-"""Consultations: the GCM's objectives and principles, calls for inputs and the inputs themselves."""
+"""Consultations: the GCM's objectives and principles, calls for inputs and the inputs."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

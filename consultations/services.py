@@ -10,7 +10,7 @@ from .models import GuidingPrinciple, Objective, ObjectiveCluster
 
 @transaction.atomic
 def reference_data_load() -> dict[str, int]:
-    """Create or update all GCM reference data (objectives, principles, stakeholders); re-runnable."""
+    """Create or update all GCM reference data (objectives, principles, stakeholders)."""
     counts = stakeholder_reference_data_load()
     clusters = {}
     for number, theme, _objectives in reference.OBJECTIVE_CLUSTERS:

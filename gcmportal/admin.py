@@ -1,4 +1,4 @@
-"""The admin site: staff sign in through the portal's login (with MFA), never a second login form."""
+"""The admin site: staff sign in through the portal's own login (with MFA), never a second form."""
 
 from urllib.parse import urlencode
 

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn; production settings unless DJANGO_SETTINGS_MODULE says otherwise."""
+"""WSGI entry point for gunicorn; production settings unless DJANGO_SETTINGS_MODULE names others."""
 
 import os
 

@@ -33,7 +33,11 @@ def email_queue(
     from .tasks import deliver_email
 
     html = next(
-        (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
         "",
     )
     rows = []

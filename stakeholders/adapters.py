@@ -1,4 +1,4 @@
-"""django-allauth adapters: account e-mails go through the outbox and Celery, in the reader's language."""
+"""django-allauth adapters: account e-mails pass through the outbox and Celery."""
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit

@@ -1,4 +1,4 @@
-"""Accounts and the reference data describing stakeholders: groups, countries, regions, languages."""
+"""Accounts and the reference data about stakeholders: groups, countries, regions, languages."""
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models

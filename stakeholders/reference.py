@@ -1,63 +1,64 @@
-"""GCM reference data about stakeholders (groups, regional commissions, languages), kept in the project.
+"""GCM reference data about stakeholders (groups, regional commissions, languages).
 
 Compiled from A/RES/73/195 and the regional commissions' membership lists; names are marked for
 translation so that the interface shows them in the reader's language.
 """
 
-from django.utils.translation import gettext_noop as N_
+# "_" only marks names for translation: they are stored in English and translated when shown.
+from django.utils.translation import gettext_noop as _
 
 # (code, name, kind, GCM paragraphs) in the order of the GCM's own lists.
 STAKEHOLDER_GROUPS = [
-    ("migrants", N_("Migrants"), "constituency", "15(j), 44"),
-    ("diasporas", N_("Diasporas"), "constituency", "15(j)"),
-    ("migrant_diaspora_orgs", N_("Migrant and diaspora organizations"), "constituency", "44"),
-    ("local_communities", N_("Local communities"), "constituency", "15(j), 44"),
-    ("local_authorities", N_("Local authorities"), "constituency", "44"),
-    ("civil_society", N_("Civil society"), "constituency", "15(j), 44"),
-    ("faith_based_orgs", N_("Faith-based organizations"), "constituency", "44"),
-    ("academia", N_("Academia"), "constituency", "15(j), 44"),
-    ("private_sector", N_("Private sector"), "constituency", "15(j), 44"),
-    ("parliamentarians", N_("Parliamentarians"), "constituency", "15(j), 44"),
-    ("trade_unions", N_("Trade unions"), "constituency", "15(j), 44"),
-    ("nhris", N_("National human rights institutions"), "constituency", "15(j), 44"),
+    ("migrants", _("Migrants"), "constituency", "15(j), 44"),
+    ("diasporas", _("Diasporas"), "constituency", "15(j)"),
+    ("migrant_diaspora_orgs", _("Migrant and diaspora organizations"), "constituency", "44"),
+    ("local_communities", _("Local communities"), "constituency", "15(j), 44"),
+    ("local_authorities", _("Local authorities"), "constituency", "44"),
+    ("civil_society", _("Civil society"), "constituency", "15(j), 44"),
+    ("faith_based_orgs", _("Faith-based organizations"), "constituency", "44"),
+    ("academia", _("Academia"), "constituency", "15(j), 44"),
+    ("private_sector", _("Private sector"), "constituency", "15(j), 44"),
+    ("parliamentarians", _("Parliamentarians"), "constituency", "15(j), 44"),
+    ("trade_unions", _("Trade unions"), "constituency", "15(j), 44"),
+    ("nhris", _("National human rights institutions"), "constituency", "15(j), 44"),
     (
         "red_cross_red_crescent",
-        N_("International Red Cross and Red Crescent Movement"),
+        _("International Red Cross and Red Crescent Movement"),
         "constituency",
         "44",
     ),
-    ("media", N_("Media"), "constituency", "15(j), 44"),
-    ("other", N_("Other relevant stakeholders"), "constituency", "15(j), 44"),
-    ("member_state", N_("Member State"), "member_state", ""),
-    ("un_international_org", N_("UN or international organization"), "international", ""),
+    ("media", _("Media"), "constituency", "15(j), 44"),
+    ("other", _("Other relevant stakeholders"), "constituency", "15(j), 44"),
+    ("member_state", _("Member State"), "member_state", ""),
+    ("un_international_org", _("UN or international organization"), "international", ""),
 ]
 
 # (code, name, commission, headquarters)
 REGIONS = [
-    ("ECA", N_("Africa"), N_("United Nations Economic Commission for Africa"), N_("Addis Ababa")),
+    ("ECA", _("Africa"), _("United Nations Economic Commission for Africa"), _("Addis Ababa")),
     (
         "ECE",
-        N_("Europe, North America, Caucasus and Central Asia"),
-        N_("United Nations Economic Commission for Europe"),
-        N_("Geneva"),
+        _("Europe, North America, Caucasus and Central Asia"),
+        _("United Nations Economic Commission for Europe"),
+        _("Geneva"),
     ),
     (
         "ECLAC",
-        N_("Latin America and the Caribbean"),
-        N_("Economic Commission for Latin America and the Caribbean"),
-        N_("Santiago"),
+        _("Latin America and the Caribbean"),
+        _("Economic Commission for Latin America and the Caribbean"),
+        _("Santiago"),
     ),
     (
         "ESCAP",
-        N_("Asia and the Pacific"),
-        N_("Economic and Social Commission for Asia and the Pacific"),
-        N_("Bangkok"),
+        _("Asia and the Pacific"),
+        _("Economic and Social Commission for Asia and the Pacific"),
+        _("Bangkok"),
     ),
     (
         "ESCWA",
-        N_("Arab region"),
-        N_("Economic and Social Commission for Western Asia"),
-        N_("Beirut"),
+        _("Arab region"),
+        _("Economic and Social Commission for Western Asia"),
+        _("Beirut"),
     ),
 ]
 
@@ -109,10 +110,10 @@ NON_MEMBER_STATES = {"PS"}
 
 # (code, English name, native name, direction)
 LANGUAGES = [
-    ("ar", N_("Arabic"), "العربية", "rtl"),
-    ("zh", N_("Chinese"), "中文", "ltr"),
-    ("en", N_("English"), "English", "ltr"),
-    ("fr", N_("French"), "Français", "ltr"),
-    ("ru", N_("Russian"), "Русский", "ltr"),
-    ("es", N_("Spanish"), "Español", "ltr"),
+    ("ar", _("Arabic"), "العربية", "rtl"),
+    ("zh", _("Chinese"), "中文", "ltr"),
+    ("en", _("English"), "English", "ltr"),
+    ("fr", _("French"), "Français", "ltr"),
+    ("ru", _("Russian"), "Русский", "ltr"),
+    ("es", _("Spanish"), "Español", "ltr"),
 ]

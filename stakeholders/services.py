@@ -17,7 +17,12 @@ def stakeholder_reference_data_load() -> dict[str, int]:
     for position, (code, name, kind, paragraphs) in enumerate(reference.STAKEHOLDER_GROUPS):
         StakeholderGroup.objects.update_or_create(
             code=code,
-            defaults={"name": name, "kind": kind, "gcm_paragraphs": paragraphs, "position": position},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "gcm_paragraphs": paragraphs,
+                "position": position,
+            },
         )
     for position, (code, name, native_name, direction) in enumerate(reference.LANGUAGES):
         Language.objects.update_or_create(
@@ -66,7 +71,7 @@ def stakeholder_reference_data_load() -> dict[str, int]:
             for code in members["members"].split()
         }
         wanted.update(
-            {code: (RegionMembership.Status.ASSOCIATE, True) for code in members["associates"].split()}
+            dict.fromkeys(members["associates"].split(), (RegionMembership.Status.ASSOCIATE, True))
         )
         for code, (status, within) in wanted.items():
             country = countries[code]

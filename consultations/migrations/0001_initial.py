@@ -5,56 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ObjectiveCluster',
+            name="ObjectiveCluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='number')),
-                ('theme', models.CharField(max_length=250, verbose_name='theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="number")),
+                ("theme", models.CharField(max_length=250, verbose_name="theme")),
             ],
             options={
-                'verbose_name': 'objective cluster',
-                'verbose_name_plural': 'objective clusters',
-                'ordering': ['number'],
+                "verbose_name": "objective cluster",
+                "verbose_name_plural": "objective clusters",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='GuidingPrinciple',
+            name="GuidingPrinciple",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='number')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('gcm_paragraph', models.CharField(max_length=10, verbose_name='GCM paragraph')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="number")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("gcm_paragraph", models.CharField(max_length=10, verbose_name="GCM paragraph")),
             ],
             options={
-                'verbose_name': 'guiding principle',
-                'verbose_name_plural': 'guiding principles',
-                'ordering': ['number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 10)), name='principle_number_1_to_10')],
+                "verbose_name": "guiding principle",
+                "verbose_name_plural": "guiding principles",
+                "ordering": ["number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1), ("number__lte", 10)),
+                        name="principle_number_1_to_10",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='number')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('gcm_paragraph', models.PositiveSmallIntegerField(verbose_name='GCM paragraph')),
-                ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='consultations.objectivecluster', verbose_name='IMRF cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="number")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("gcm_paragraph", models.PositiveSmallIntegerField(verbose_name="GCM paragraph")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="consultations.objectivecluster",
+                        verbose_name="IMRF cluster",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objective',
-                'verbose_name_plural': 'objectives',
-                'ordering': ['number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 23)), name='objective_number_1_to_23')],
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1), ("number__lte", 23)),
+                        name="objective_number_1_to_23",
+                    )
+                ],
             },
         ),
     ]

@@ -158,7 +158,7 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- E-mail: every message is stored in the outbox and delivered by a Celery task.
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+vars().update(env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}"))
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="GCM Stakeholder Portal <no-reply@gcm-portal.example>"
 )

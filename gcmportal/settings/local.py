@@ -1,4 +1,4 @@
-"""The embedded default: SQLite under var/, tasks in-process, e-mail saved as files under var/mail/."""
+"""The embedded default: SQLite under var/, tasks in-process, e-mail saved as files in var/mail/."""
 
 import secrets
 

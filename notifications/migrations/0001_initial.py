@@ -4,35 +4,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('recipient', models.EmailField(max_length=254, verbose_name='recipient')),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
-                ('body_text', models.TextField(verbose_name='text body')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML body')),
-                ('headers', models.JSONField(blank=True, default=dict, verbose_name='headers')),
-                ('kind', models.CharField(help_text='The template the message was rendered from.', max_length=80, verbose_name='kind')),
-                ('idempotency_key', models.CharField(blank=True, help_text='The same key never produces a second message.', max_length=200, null=True, unique=True, verbose_name='idempotency key')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sent', 'sent'), ('failed', 'failed')], db_index=True, default='queued', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("recipient", models.EmailField(max_length=254, verbose_name="recipient")),
+                ("subject", models.CharField(max_length=300, verbose_name="subject")),
+                ("body_text", models.TextField(verbose_name="text body")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML body")),
+                ("headers", models.JSONField(blank=True, default=dict, verbose_name="headers")),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="The template the message was rendered from.",
+                        max_length=80,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="The same key never produces a second message.",
+                        max_length=200,
+                        null=True,
+                        unique=True,
+                        verbose_name="idempotency key",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "queued"), ("sent", "sent"), ("failed", "failed")],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
             ],
             options={
-                'verbose_name': 'outgoing e-mail',
-                'verbose_name_plural': 'outgoing e-mails',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='outgoing_email_sent_has_time')],
+                "verbose_name": "outgoing e-mail",
+                "verbose_name_plural": "outgoing e-mails",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "sent"), _negated=True),
+                            ("sent_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="outgoing_email_sent_has_time",
+                    )
+                ],
             },
         ),
     ]

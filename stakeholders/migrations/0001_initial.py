@@ -10,123 +10,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', django_countries.fields.CountryField(max_length=2, unique=True, verbose_name='country')),
-                ('is_un_member_state', models.BooleanField(default=False, verbose_name='UN Member State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    django_countries.fields.CountryField(
+                        max_length=2, unique=True, verbose_name="country"
+                    ),
+                ),
+                (
+                    "is_un_member_state",
+                    models.BooleanField(default=False, verbose_name="UN Member State"),
+                ),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['code'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('native_name', models.CharField(max_length=60, verbose_name='native name')),
-                ('direction', models.CharField(choices=[('ltr', 'left to right'), ('rtl', 'right to left')], default='ltr', max_length=3, verbose_name='direction')),
-                ('is_un_official', models.BooleanField(default=False, verbose_name='official UN language')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("native_name", models.CharField(max_length=60, verbose_name="native name")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("ltr", "left to right"), ("rtl", "right to left")],
+                        default="ltr",
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "is_un_official",
+                    models.BooleanField(default=False, verbose_name="official UN language"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'language',
-                'verbose_name_plural': 'languages',
-                'ordering': ['position', 'code'],
-            },
-            bases=(stakeholders.models.TranslatedName, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Region',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=10, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('commission', models.CharField(max_length=200, verbose_name='regional commission')),
-                ('headquarters', models.CharField(max_length=80, verbose_name='headquarters')),
-            ],
-            options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
-            },
-            bases=(stakeholders.models.TranslatedName, models.Model),
-        ),
-        migrations.CreateModel(
-            name='StakeholderGroup',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('constituency', 'GCM stakeholder constituency'), ('member_state', 'Member State'), ('international', 'UN or international organisation')], max_length=20, verbose_name='kind')),
-                ('gcm_paragraphs', models.CharField(blank=True, help_text='For example: 15(j), 44', max_length=40, verbose_name='GCM paragraphs')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-            ],
-            options={
-                'verbose_name': 'stakeholder group',
-                'verbose_name_plural': 'stakeholder groups',
-                'ordering': ['position', 'code'],
+                "verbose_name": "language",
+                "verbose_name_plural": "languages",
+                "ordering": ["position", "code"],
             },
             bases=(stakeholders.models.TranslatedName, models.Model),
         ),
         migrations.CreateModel(
-            name='RegionMembership',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('member', 'member'), ('associate', 'associate member')], default='member', max_length=10, verbose_name='status')),
-                ('within_region', models.BooleanField(default=True, help_text='Whether the country lies in the region and so takes part in its regional review (some commissions also count members from outside the region).', verbose_name='within the region')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='stakeholders.country', verbose_name='country')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='stakeholders.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=10, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "commission",
+                    models.CharField(max_length=200, verbose_name="regional commission"),
+                ),
+                ("headquarters", models.CharField(max_length=80, verbose_name="headquarters")),
             ],
             options={
-                'verbose_name': 'regional commission membership',
-                'verbose_name_plural': 'regional commission memberships',
-                'ordering': ['region', 'country'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
+            },
+            bases=(stakeholders.models.TranslatedName, models.Model),
+        ),
+        migrations.CreateModel(
+            name="StakeholderGroup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("constituency", "GCM stakeholder constituency"),
+                            ("member_state", "Member State"),
+                            ("international", "UN or international organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "gcm_paragraphs",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: 15(j), 44",
+                        max_length=40,
+                        verbose_name="GCM paragraphs",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+            ],
+            options={
+                "verbose_name": "stakeholder group",
+                "verbose_name_plural": "stakeholder groups",
+                "ordering": ["position", "code"],
+            },
+            bases=(stakeholders.models.TranslatedName, models.Model),
+        ),
+        migrations.CreateModel(
+            name="RegionMembership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("member", "member"), ("associate", "associate member")],
+                        default="member",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "within_region",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Whether the country lies in the region and so takes part in its regional review (some commissions also count members from outside the region).",
+                        verbose_name="within the region",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="stakeholders.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="stakeholders.region",
+                        verbose_name="region",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "regional commission membership",
+                "verbose_name_plural": "regional commission memberships",
+                "ordering": ["region", "country"],
             },
         ),
         migrations.AddField(
-            model_name='region',
-            name='countries',
-            field=models.ManyToManyField(related_name='regions', through='stakeholders.RegionMembership', to='stakeholders.country', verbose_name='countries'),
+            model_name="region",
+            name="countries",
+            field=models.ManyToManyField(
+                related_name="regions",
+                through="stakeholders.RegionMembership",
+                to="stakeholders.country",
+                verbose_name="countries",
+            ),
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Whether the user can sign in to the administration.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="e-mail address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether the user can sign in to the administration.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ci')],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"), name="user_email_unique_ci"
+                    )
+                ],
             },
             managers=[
-                ('objects', stakeholders.querysets.UserManager()),
+                ("objects", stakeholders.querysets.UserManager()),
             ],
         ),
         migrations.AddConstraint(
-            model_name='regionmembership',
-            constraint=models.UniqueConstraint(fields=('region', 'country'), name='region_country_unique'),
+            model_name="regionmembership",
+            constraint=models.UniqueConstraint(
+                fields=("region", "country"), name="region_country_unique"
+            ),
         ),
     ]

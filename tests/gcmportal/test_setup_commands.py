@@ -1,0 +1,29 @@
+"""The commands behind `make run`: demo content and reference data, safe to run twice."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from stakeholders.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_creates_verified_demo_accounts_once(client, capsys):
+    call_command("load_demo_content")
+    call_command("load_demo_content")
+
+    output = capsys.readouterr().out
+    assert "staff@gcm-portal.example / gcm-demo-2026" in output
+    assert User.objects.filter(email="staff@gcm-portal.example", is_staff=True).count() == 1
+    assert EmailAddress.objects.filter(verified=True).count() == 2
+    assert client.login(email="stakeholder@gcm-portal.example", password="gcm-demo-2026")
+
+
+def test_demo_content_refuses_to_run_where_it_is_disabled(settings):
+    settings.GCM_DEMO_CONTENT_ALLOWED = False
+
+    with pytest.raises(CommandError, match="for local use only"):
+        call_command("load_demo_content")
+
+    assert not User.objects.exists()

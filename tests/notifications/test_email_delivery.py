@@ -1,0 +1,107 @@
+"""E-mail delivery through the outbox: once only, failures recorded and retryable."""
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+
+from notifications.models import OutgoingEmail
+from notifications.services import email_queue
+from notifications.tasks import deliver_email
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(django_capture_on_commit_callbacks, **kwargs) -> OutgoingEmail:
+    message = EmailMultiAlternatives(
+        subject="Your input was received",
+        body="Reference GCM-2026-ECE-000001",
+        to=["a@example.org"],
+    )
+    message.attach_alternative("<p>Reference GCM-2026-ECE-000001</p>", "text/html")
+    with django_capture_on_commit_callbacks(execute=True):
+        return email_queue(message=message, kind="receipt", **kwargs)
+
+
+def use_unreachable_smtp_server(settings):
+    """A real SMTP backend pointed at a closed port on this machine: the connection is refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # discard port: nothing listens there
+    settings.EMAIL_TIMEOUT = 2
+
+
+def test_queued_email_is_delivered_once_with_its_html_part(django_capture_on_commit_callbacks):
+    row = queue(django_capture_on_commit_callbacks)
+
+    row.refresh_from_db()
+    assert row.status == OutgoingEmail.Status.SENT
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].alternatives[0][0] == "<p>Reference GCM-2026-ECE-000001</p>"
+
+
+def test_running_the_delivery_task_again_sends_nothing_twice(django_capture_on_commit_callbacks):
+    row = queue(django_capture_on_commit_callbacks)
+
+    deliver_email.delay(row.pk)
+    deliver_email.apply(args=[row.pk])
+
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.attempts == 1
+
+
+def test_the_same_idempotency_key_queues_one_email(django_capture_on_commit_callbacks):
+    first = queue(django_capture_on_commit_callbacks, idempotency_key="receipt:42")
+    second = queue(django_capture_on_commit_callbacks, idempotency_key="receipt:42")
+
+    assert first.pk == second.pk
+    assert OutgoingEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_failed_delivery_is_recorded_without_breaking_the_caller(
+    settings, django_capture_on_commit_callbacks
+):
+    use_unreachable_smtp_server(settings)
+
+    row = queue(django_capture_on_commit_callbacks)
+
+    row.refresh_from_db()
+    assert row.status == OutgoingEmail.Status.FAILED
+    assert row.attempts == 1
+    assert "ConnectionRefusedError" in row.last_error
+    assert row.sent_at is None
+
+
+def test_staff_retry_a_failed_email_from_the_admin_once_the_server_is_back(
+    client, settings, django_capture_on_commit_callbacks
+):
+    use_unreachable_smtp_server(settings)
+    row = queue(django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.GCM_STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/admin/notifications/outgoingemail/",
+            {"action": "retry_delivery", "_selected_action": [row.pk]},
+            follow=True,
+        )
+
+    assert "1 e-mail queued for delivery again." in response.content.decode()
+    row.refresh_from_db()
+    assert row.status == OutgoingEmail.Status.SENT
+    assert row.attempts == 2
+    assert row.last_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_sent_email_cannot_be_marked_sent_without_a_time():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutgoingEmail.objects.create(
+            recipient="a@example.org", subject="s", body_text="b", kind="k", status="sent"
+        )
