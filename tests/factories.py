@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 
 from stakeholders.models import User
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

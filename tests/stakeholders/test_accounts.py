@@ -13,7 +13,7 @@ from tests.support import links_in
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "a much longer passphrase 2026"  # noqa: S105
+NEW_PASSWORD = "a much longer passphrase 2026"
 
 
 def url(name: str, lang: str = "en", **kwargs) -> str:
