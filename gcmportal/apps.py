@@ -1,7 +1,14 @@
-"""App configuration that installs the portal's own admin site as the default one."""
+"""App configurations the portal adjusts: its admin site, and a clearer name for allauth's MFA."""
 
+from allauth.mfa.apps import MFAConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GcmAdminConfig(AdminConfig):
     default_site = "gcmportal.admin.PortalAdminSite"
+
+
+class TwoFactorConfig(MFAConfig):
+    # allauth calls this app "MFA", which some catalogs translate as "Ministry of Foreign Affairs".
+    verbose_name = _("Two-factor authentication")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -43,9 +44,15 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
+@admin.display(description=_("name"))
+def name_in_language(obj) -> str:
+    """The reference name in the reader's language (the field itself keeps the English text)."""
+    return str(obj)
+
+
 @admin.register(StakeholderGroup)
 class StakeholderGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "gcm_paragraphs", "position"]
+    list_display = [name_in_language, "code", "kind", "gcm_paragraphs", "position"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
@@ -58,9 +65,13 @@ class RegionMembershipInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "commission", "headquarters"]
+    list_display = ["code", name_in_language, "commission_in_language", "headquarters"]
     search_fields = ["code", "name", "commission"]
     inlines = [RegionMembershipInline]
+
+    @admin.display(description=_("regional commission"))
+    def commission_in_language(self, region: Region) -> str:
+        return gettext(region.commission)
 
 
 @admin.register(Country)
@@ -88,6 +99,13 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "native_name", "direction", "is_un_official", "position"]
+    list_display = [
+        name_in_language,
+        "code",
+        "native_name",
+        "direction",
+        "is_un_official",
+        "position",
+    ]
     list_filter = ["direction", "is_un_official"]
     search_fields = ["name", "code", "native_name"]

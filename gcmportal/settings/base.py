@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "gcmportal.apps.TwoFactorConfig",
     "django_countries",
     "django_filters",
     "rest_framework",

@@ -64,3 +64,17 @@ def test_country_changelist_shows_regions_with_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert "ECE, ECLAC, ESCAP" in response.content.decode()
+
+
+def test_admin_in_arabic_shows_reference_names_in_arabic(client, settings, reference_data):
+    settings.GCM_STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+
+    regions = client.get("/ar/admin/stakeholders/region/").content.decode()
+    index = client.get("/ar/admin/").content.decode()
+
+    assert 'dir="rtl"' in regions
+    assert "Latin America and the Caribbean" not in regions
+    assert "أمريكا اللاتينية" in regions
+    # allauth's own catalog renders its "MFA" app as "Ministry of Foreign Affairs" in Arabic.
+    assert "وزارة الخارجية" not in index
