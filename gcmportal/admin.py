@@ -1,7 +1,5 @@
 """The admin site: staff sign in through the portal's own login (with MFA), never a second form."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
@@ -36,5 +34,5 @@ class PortalAdminSite(admin.AdminSite):
                     "authenticator app to continue to the administration."
                 ),
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_url})}")
+            return redirect("mfa_activate_totp")
         raise PermissionDenied(_("Your account has no access to the administration."))

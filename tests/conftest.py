@@ -41,3 +41,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_report_header(config):
+    """Say which database the suite runs on, so a CI log shows it ran on PostgreSQL."""
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
