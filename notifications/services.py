@@ -3,9 +3,12 @@
 import logging
 import smtplib
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .models import OutgoingEmail
 
@@ -60,6 +63,34 @@ def email_queue(
         transaction.on_commit(lambda pk=row.pk: deliver_email.delay(pk))
         rows.append(row)
     return rows[0]
+
+
+def email_from_template(
+    *,
+    recipient: str,
+    template: str,
+    context: dict,
+    language: str,
+    idempotency_key: str | None = None,
+) -> OutgoingEmail:
+    """Render notifications/email/<template>_{subject,message}.txt (and .html) and queue it.
+
+    Rendering happens now, in the recipient's language, so the worker only delivers text.
+    """
+    with translation.override(language):
+        ctx = {"site_url": settings.SITE_URL, "language": language, **context}
+        subject = render_to_string(f"notifications/email/{template}_subject.txt", ctx)
+        body = render_to_string(f"notifications/email/{template}_message.txt", ctx)
+        try:
+            html = render_to_string(f"notifications/email/{template}_message.html", ctx)
+        except TemplateDoesNotExist:
+            html = ""
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=body.strip(), to=[recipient]
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return email_queue(message=message, kind=template, idempotency_key=idempotency_key)
 
 
 def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:

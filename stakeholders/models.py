@@ -1,5 +1,6 @@
 """Accounts and the reference data about stakeholders: groups, countries, regions, languages."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -7,8 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
-from .querysets import UserManager
+from .querysets import (
+    CountryQuerySet,
+    FocalPointQuerySet,
+    MembershipQuerySet,
+    OrganisationQuerySet,
+    UserManager,
+)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -46,6 +54,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def language(self) -> str:
+        """The language the portal writes to this user in."""
+        profile = getattr(self, "profile", None)
+        return profile.preferred_language if profile else settings.LANGUAGE_CODE
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.display_name if profile and profile.display_name else self.email
 
 
 class TranslatedName:
@@ -104,6 +123,8 @@ class Country(models.Model):
 
     code = CountryField(_("country"), unique=True)
     is_un_member_state = models.BooleanField(_("UN Member State"), default=False)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -171,3 +192,315 @@ class Language(TranslatedName, models.Model):
         ordering = ["position", "code"]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("pending verification")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+class Profile(models.Model):
+    """Who a user is as a stakeholder: group, country, languages and interests."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=120,
+        help_text=_("Shown with your inputs when you choose to publish them with your name."),
+    )
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="profiles",
+        verbose_name=_("stakeholder group"),
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="residents",
+        verbose_name=_("country of residence"),
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The portal writes to you in this language."),
+    )
+    languages_read = models.ManyToManyField(
+        Language, blank=True, related_name="readers", verbose_name=_("languages you read")
+    )
+    objectives_of_interest = models.ManyToManyField(
+        "consultations.Objective",
+        blank=True,
+        related_name="interested_profiles",
+        verbose_name=_("objectives of interest"),
+    )
+    regions_of_interest = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="interested_profiles",
+        verbose_name=_("regions of interest"),
+    )
+    terms_version = models.CharField(_("terms version accepted"), max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.email
+
+
+class Organisation(models.Model):
+    """An organisation stakeholders speak for; staff verify it before anyone may."""
+
+    name = models.CharField(_("name"), max_length=200)
+    normalized_name = models.CharField(
+        _("normalised name"),
+        max_length=200,
+        unique=True,
+        editable=False,
+        help_text=_("The name without case, accents or punctuation, to catch duplicates."),
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("stakeholder group"),
+    )
+    headquarters_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="headquartered_organisations",
+        verbose_name=_("headquarters country"),
+    )
+    countries_of_operation = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="operating_organisations",
+        verbose_name=_("countries of operation"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("short description"), max_length=1500, blank=True)
+    has_ecosoc_status = models.BooleanField(
+        _("ECOSOC consultative status"),
+        default=False,
+        help_text=_("The organisation has consultative status with ECOSOC."),
+    )
+    accreditation = models.CharField(
+        _("other accreditation"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: accredited to the IMRF, observer to IOM."),
+    )
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+        db_index=True,
+    )
+    verification_reason = models.TextField(_("reason for the decision"), blank=True)
+    verified_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(verification_status="rejected")
+                | ~models.Q(verification_reason=""),
+                name="organisation_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+
+class Membership(models.Model):
+    """A user's place in an organisation: requested, active or removed; member or admin."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("requested")
+        ACTIVE = "active", _("active")
+        REMOVED = "removed", _("removed")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-role", "created_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An invitation e-mailed to a colleague; its link is signed, expires and works once."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class FocalPoint(models.Model):
+    """A user's claim, checked by staff, to represent a Member State's government."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("user")
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+        verbose_name=_("Member State"),
+        limit_choices_to={"is_un_member_state": True},
+    )
+    position = models.CharField(
+        _("position and institution"),
+        max_length=200,
+        help_text=_("For example: Director, Department of Migration, Ministry of the Interior."),
+    )
+    status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = FocalPointQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("government focal point")
+        verbose_name_plural = _("government focal points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["pending", "verified"]),
+                name="focal_point_one_open_claim_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="focal_point_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.country}"

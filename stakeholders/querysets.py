@@ -1,6 +1,7 @@
 """Named read paths and the manager for stakeholder models."""
 
 from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
 
 
 class UserManager(BaseUserManager):
@@ -30,3 +31,50 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
+
+
+class CountryQuerySet(models.QuerySet):
+    def member_states(self):
+        """The 193 UN Member States."""
+        return self.filter(is_un_member_state=True)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def verified(self):
+        """Organisations staff have verified: the only ones shown publicly."""
+        return self.filter(verification_status="verified")
+
+    def with_active_member_count(self):
+        """Annotate active_member_count."""
+        return self.annotate(
+            active_member_count=models.Count(
+                "memberships", filter=models.Q(memberships__state="active")
+            )
+        )
+
+    def search(self, text: str):
+        """Name, acronym or description containing the text (case-insensitive)."""
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(acronym__icontains=text)
+            | models.Q(description__icontains=text)
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state="active")
+
+    def pending(self):
+        return self.filter(state="pending")
+
+    def admins(self):
+        """Active administrators."""
+        return self.filter(state="active", role="admin")
+
+
+class FocalPointQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status="verified")

@@ -1,10 +1,38 @@
 """Writes for the stakeholders app."""
 
-from django.db import transaction
+import re
+import unicodedata
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 from django_countries import countries as iso_countries
 
+from gcmportal.errors import DomainError
+from notifications.models import OutgoingEmail
+from notifications.services import email_from_template
+
 from . import reference
-from .models import Country, Language, Region, RegionMembership, StakeholderGroup
+from .models import (
+    Country,
+    FocalPoint,
+    Invitation,
+    Language,
+    Membership,
+    Organisation,
+    Profile,
+    Region,
+    RegionMembership,
+    StakeholderGroup,
+    User,
+    VerificationStatus,
+)
+from .permissions import is_organisation_admin
 
 
 @transaction.atomic
@@ -95,3 +123,577 @@ def stakeholder_reference_data_load() -> dict[str, int]:
         "countries": Country.objects.count(),
         "regional commission memberships": RegionMembership.objects.count(),
     }
+
+
+# --- Profiles -------------------------------------------------------------------------------
+
+
+def profile_save(
+    *,
+    user: User,
+    display_name: str,
+    stakeholder_group: StakeholderGroup,
+    country: Country,
+    city: str = "",
+    preferred_language: str = "en",
+    languages_read=(),
+    objectives_of_interest=(),
+    regions_of_interest=(),
+    accept_terms: bool = False,
+) -> Profile:
+    """Create or update the user's profile; accepting the terms records the version and time."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        profile.display_name = display_name
+        profile.stakeholder_group = stakeholder_group
+        profile.country = country
+        profile.city = city
+        profile.preferred_language = preferred_language
+        if accept_terms:
+            profile.terms_version = settings.GCM_TERMS_VERSION
+            profile.terms_accepted_at = timezone.now()
+        profile.save()
+        profile.languages_read.set(languages_read)
+        profile.objectives_of_interest.set(objectives_of_interest)
+        profile.regions_of_interest.set(regions_of_interest)
+    return profile
+
+
+# --- Organisations and memberships ----------------------------------------------------------
+
+
+def organisation_normalize_name(name: str) -> str:
+    """Case-, accent- and punctuation-blind form of a name, to catch duplicates."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", letters).split())
+
+
+def organisation_find_duplicate(name: str, *, exclude_pk: int | None = None):
+    """The existing organisation whose name matches this one, if any."""
+    return (
+        Organisation.objects.filter(normalized_name=organisation_normalize_name(name))
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+
+
+def organisation_create(
+    *,
+    by: User,
+    name: str,
+    stakeholder_group: StakeholderGroup,
+    headquarters_country: Country,
+    acronym: str = "",
+    countries_of_operation=(),
+    website: str = "",
+    description: str = "",
+    has_ecosoc_status: bool = False,
+    accreditation: str = "",
+) -> Organisation:
+    """Register an organisation, pending verification, with its creator as its first admin."""
+    existing = organisation_find_duplicate(name)
+    if existing:
+        raise DomainError(
+            gettext(
+                "An organisation named “%(name)s” is already registered. Ask to join it "
+                "instead of registering it again."
+            )
+            % {"name": existing.name}
+        )
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name.strip(),
+                normalized_name=organisation_normalize_name(name),
+                acronym=acronym.strip(),
+                stakeholder_group=stakeholder_group,
+                headquarters_country=headquarters_country,
+                website=website,
+                description=description,
+                has_ecosoc_status=has_ecosoc_status,
+                accreditation=accreditation,
+                created_by=by,
+            )
+            organisation.countries_of_operation.set(countries_of_operation)
+            Membership.objects.create(
+                user=by,
+                organisation=organisation,
+                role=Membership.Role.ADMIN,
+                state=Membership.State.ACTIVE,
+                decided_by=by,
+            )
+    except IntegrityError as exc:  # registered by someone else a moment ago
+        raise DomainError(
+            gettext("An organisation with this name was just registered. Ask to join it.")
+        ) from exc
+    return organisation
+
+
+def _lock_organisation(organisation: Organisation) -> Organisation:
+    """Lock the organisation row: membership changes of one organisation happen one at a time."""
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _notify_admins(organisation: Organisation, *, template: str, context: dict) -> None:
+    admins = User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role=Membership.Role.ADMIN,
+    ).select_related("profile")
+    for admin in admins:
+        email_from_template(
+            recipient=admin.email,
+            template=template,
+            context={"organisation": organisation, "recipient": admin, **context},
+            language=admin.language,
+        )
+
+
+def membership_request(*, user: User, organisation: Organisation) -> Membership:
+    """Ask to join an organisation; its admins are told by e-mail."""
+    with transaction.atomic():
+        _lock_organisation(organisation)
+        membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
+        if membership.state == Membership.State.ACTIVE:
+            raise DomainError(gettext("You are already a member of this organisation."))
+        if not created and membership.state == Membership.State.PENDING:
+            return membership  # asked twice: nothing new to tell anyone
+        membership.state = Membership.State.PENDING
+        membership.role = Membership.Role.MEMBER
+        membership.save(update_fields=["state", "role", "updated_at"])
+        _notify_admins(
+            organisation,
+            template="membership_requested",
+            context={"requester": user},
+        )
+    return membership
+
+
+def _require_admin(by: User, organisation: Organisation) -> None:
+    if not is_organisation_admin(by, organisation):
+        raise DomainError(gettext("Only the organisation's administrators may do this."))
+
+
+def membership_accept(*, membership: Membership, by: User) -> Membership:
+    """An organisation admin accepts a join request."""
+    with transaction.atomic():
+        _lock_organisation(membership.organisation)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require_admin(by, membership.organisation)
+        if membership.state != Membership.State.PENDING:
+            raise DomainError(gettext("This request has already been answered."))
+        membership.state = Membership.State.ACTIVE
+        membership.decided_by = by
+        membership.save(update_fields=["state", "decided_by", "updated_at"])
+        email_from_template(
+            recipient=membership.user.email,
+            template="membership_accepted",
+            context={"organisation": membership.organisation, "recipient": membership.user},
+            language=membership.user.language,
+        )
+    return membership
+
+
+def membership_refuse(*, membership: Membership, by: User) -> Membership:
+    """An organisation admin refuses a join request."""
+    with transaction.atomic():
+        _lock_organisation(membership.organisation)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require_admin(by, membership.organisation)
+        if membership.state != Membership.State.PENDING:
+            raise DomainError(gettext("This request has already been answered."))
+        membership.state = Membership.State.REMOVED
+        membership.decided_by = by
+        membership.save(update_fields=["state", "decided_by", "updated_at"])
+    return membership
+
+
+def _other_active_admins(membership: Membership) -> int:
+    return (
+        Membership.objects.admins()
+        .filter(organisation_id=membership.organisation_id)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+def membership_remove(*, membership: Membership, by: User) -> Membership:
+    """Remove a member (an admin removing someone, or a member leaving).
+
+    An organisation never loses its last administrator.
+    """
+    with transaction.atomic():
+        _lock_organisation(membership.organisation)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if by.pk != membership.user_id:
+            _require_admin(by, membership.organisation)
+        if membership.state == Membership.State.REMOVED:
+            return membership
+        if membership.role == Membership.Role.ADMIN and not _other_active_admins(membership):
+            raise DomainError(
+                gettext(
+                    "An organisation must keep at least one administrator. Make another "
+                    "member an administrator first."
+                )
+            )
+        membership.state = Membership.State.REMOVED
+        membership.decided_by = by
+        membership.save(update_fields=["state", "decided_by", "updated_at"])
+    return membership
+
+
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Make an active member an administrator, or an administrator a member (handover)."""
+    with transaction.atomic():
+        _lock_organisation(membership.organisation)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require_admin(by, membership.organisation)
+        if membership.state != Membership.State.ACTIVE:
+            raise DomainError(gettext("Only active members can be given a role."))
+        if (
+            role == Membership.Role.MEMBER
+            and membership.role == Membership.Role.ADMIN
+            and not _other_active_admins(membership)
+        ):
+            raise DomainError(
+                gettext(
+                    "An organisation must keep at least one administrator. Make another "
+                    "member an administrator first."
+                )
+            )
+        membership.role = role
+        membership.decided_by = by
+        membership.save(update_fields=["role", "decided_by", "updated_at"])
+    return membership
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+_INVITATION_SALT = "stakeholders.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token of an invitation link (it names the invitation; it cannot be forged)."""
+    return signing.TimestampSigner(salt=_INVITATION_SALT).sign(str(invitation.pk))
+
+
+def invitation_create(
+    *, organisation: Organisation, email: str, by: User, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """An organisation admin invites a colleague by e-mail."""
+    with transaction.atomic():
+        _lock_organisation(organisation)
+        _require_admin(by, organisation)
+        email = User.objects.normalize_email(email).lower()
+        if (
+            Membership.objects.active()
+            .filter(organisation=organisation, user__email__iexact=email)
+            .exists()
+        ):
+            raise DomainError(gettext("This person is already a member of the organisation."))
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=by
+        )
+        invitee = User.objects.filter(email__iexact=email).select_related("profile").first()
+        email_from_template(
+            recipient=email,
+            template="organisation_invitation",
+            context={
+                "organisation": organisation,
+                "inviter": by,
+                "token": invitation_token(invitation),
+                "max_age_days": settings.GCM_INVITATION_MAX_AGE_DAYS,
+            },
+            language=invitee.language if invitee else by.language,
+        )
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link names, if its signature holds and it has not expired."""
+    signer = signing.TimestampSigner(salt=_INVITATION_SALT)
+    try:
+        pk = signer.unsign(token, max_age=timedelta(days=settings.GCM_INVITATION_MAX_AGE_DAYS))
+    except signing.SignatureExpired as exc:
+        raise DomainError(
+            gettext("This invitation has expired. Ask the organisation to invite you again.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(gettext("This invitation link is not valid.")) from exc
+    invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
+    if invitation is None:
+        raise DomainError(gettext("This invitation link is not valid."))
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the organisation an invitation names; each invitation works once."""
+    invitation = invitation_from_token(token)
+    with transaction.atomic():
+        _lock_organisation(invitation.organisation)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise DomainError(gettext("This invitation has already been used."))
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation
+        )
+        membership.state = Membership.State.ACTIVE
+        if membership.role != Membership.Role.ADMIN:
+            membership.role = invitation.role
+        membership.decided_by = invitation.invited_by
+        membership.save(update_fields=["state", "role", "decided_by", "updated_at"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# --- Verification by staff -------------------------------------------------------------------
+
+
+def _require_staff(by: User) -> None:
+    if not (by.is_active and by.is_staff):
+        raise DomainError(gettext("Only staff may verify organisations and focal points."))
+
+
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """Staff confirm that an organisation is genuine; its admins are told."""
+    return _organisation_decide(
+        organisation=organisation, by=by, status=VerificationStatus.VERIFIED, reason=""
+    )
+
+
+def organisation_reject(*, organisation: Organisation, by: User, reason: str) -> Organisation:
+    """Staff refuse an organisation, with a reason sent to its admins."""
+    if not reason.strip():
+        raise DomainError(gettext("Give the reason for rejecting the organisation."))
+    return _organisation_decide(
+        organisation=organisation, by=by, status=VerificationStatus.REJECTED, reason=reason
+    )
+
+
+def _organisation_decide(*, organisation, by, status, reason) -> Organisation:
+    _require_staff(by)
+    with transaction.atomic():
+        organisation = _lock_organisation(organisation)
+        if organisation.verification_status == status:
+            return organisation
+        organisation.verification_status = status
+        organisation.verification_reason = reason.strip()
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = by
+        organisation.save(
+            update_fields=[
+                "verification_status",
+                "verification_reason",
+                "verified_at",
+                "verified_by",
+            ]
+        )
+        _notify_admins(
+            organisation,
+            template=f"organisation_{status}",
+            context={"reason": organisation.verification_reason},
+        )
+    return organisation
+
+
+def focal_point_request(*, user: User, country: Country, position: str) -> FocalPoint:
+    """A government official asks to be verified as their State's focal point."""
+    if not country.is_un_member_state:
+        raise DomainError(gettext("Focal points represent UN Member States only."))
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        if FocalPoint.objects.filter(user=user, status__in=["pending", "verified"]).exists():
+            raise DomainError(
+                gettext("You already have a focal point request pending or verified.")
+            )
+        return FocalPoint.objects.create(user=user, country=country, position=position)
+
+
+def focal_point_verify(*, focal_point: FocalPoint, by: User) -> FocalPoint:
+    return _focal_point_decide(
+        focal_point=focal_point, by=by, status=VerificationStatus.VERIFIED, reason=""
+    )
+
+
+def focal_point_reject(*, focal_point: FocalPoint, by: User, reason: str) -> FocalPoint:
+    if not reason.strip():
+        raise DomainError(gettext("Give the reason for rejecting the request."))
+    return _focal_point_decide(
+        focal_point=focal_point, by=by, status=VerificationStatus.REJECTED, reason=reason
+    )
+
+
+def _focal_point_decide(*, focal_point, by, status, reason) -> FocalPoint:
+    _require_staff(by)
+    with transaction.atomic():
+        focal_point = FocalPoint.objects.select_for_update().get(pk=focal_point.pk)
+        if focal_point.status == status:
+            return focal_point
+        focal_point.status = status
+        focal_point.reason = reason.strip()
+        focal_point.decided_at = timezone.now()
+        focal_point.decided_by = by
+        focal_point.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        email_from_template(
+            recipient=focal_point.user.email,
+            template=f"focal_point_{status}",
+            context={"focal_point": focal_point, "recipient": focal_point.user},
+            language=focal_point.user.language,
+        )
+    return focal_point
+
+
+def organisation_update(*, organisation: Organisation, by: User, **fields) -> Organisation:
+    """An organisation admin corrects its details; a new name is checked for duplicates."""
+    with transaction.atomic():
+        organisation = _lock_organisation(organisation)
+        _require_admin(by, organisation)
+        countries = fields.pop("countries_of_operation", None)
+        if "name" in fields:
+            fields["name"] = fields["name"].strip()
+            if organisation_find_duplicate(fields["name"], exclude_pk=organisation.pk):
+                raise DomainError(gettext("Another organisation already has this name."))
+            fields["normalized_name"] = organisation_normalize_name(fields["name"])
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.save(update_fields=list(fields))
+        if countries is not None:
+            organisation.countries_of_operation.set(countries)
+    return organisation
+
+
+# --- Personal data: export and erasure --------------------------------------------------------
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the portal holds about a user, as plain data (the "download my data" file)."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    profile = (
+        Profile.objects.filter(user=user).select_related("stakeholder_group", "country").first()
+    )
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+            "is_staff": user.is_staff,
+            "two_factor_methods": sorted(
+                Authenticator.objects.filter(user=user).values_list("type", flat=True)
+            ),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "profile": None,
+        "memberships": [
+            {
+                "organisation": m.organisation.name,
+                "organisation_id": m.organisation_id,
+                "role": m.role,
+                "state": m.state,
+                "since": when(m.created_at),
+                "updated": when(m.updated_at),
+            }
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "organisations_registered": [
+            {"name": o.name, "id": o.pk, "created_at": when(o.created_at)}
+            for o in Organisation.objects.filter(created_by=user)
+        ],
+        "invitations_sent": [
+            {
+                "organisation": i.organisation.name,
+                "email": i.email,
+                "created_at": when(i.created_at),
+                "accepted_at": when(i.accepted_at),
+            }
+            for i in Invitation.objects.filter(invited_by=user).select_related("organisation")
+        ],
+        "focal_point_requests": [
+            {
+                "country": f.country.code.code,
+                "position": f.position,
+                "status": f.status,
+                "reason": f.reason,
+                "created_at": when(f.created_at),
+                "decided_at": when(f.decided_at),
+            }
+            for f in FocalPoint.objects.filter(user=user).select_related("country")
+        ],
+        "emails_sent_to_you": [
+            {"subject": e.subject, "status": e.status, "created_at": when(e.created_at)}
+            for e in OutgoingEmail.objects.filter(recipient__iexact=user.email)
+        ],
+    }
+    if profile:
+        data["profile"] = {
+            "display_name": profile.display_name,
+            "stakeholder_group": profile.stakeholder_group.code
+            if profile.stakeholder_group
+            else None,
+            "country": profile.country.code.code if profile.country else None,
+            "city": profile.city,
+            "preferred_language": profile.preferred_language,
+            "languages_read": sorted(profile.languages_read.values_list("code", flat=True)),
+            "objectives_of_interest": sorted(
+                profile.objectives_of_interest.values_list("number", flat=True)
+            ),
+            "regions_of_interest": sorted(
+                profile.regions_of_interest.values_list("code", flat=True)
+            ),
+            "terms_version": profile.terms_version,
+            "terms_accepted_at": when(profile.terms_accepted_at),
+        }
+    return data
+
+
+def account_erase(*, user: User) -> User:
+    """Erase a user's personal data and close the account.
+
+    The user row stays as an anonymous tombstone so that what the user published keeps its
+    content without attribution. Refused while the user is an organisation's last administrator.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        for membership in (
+            Membership.objects.admins().filter(user=user).select_related("organisation")
+        ):
+            _lock_organisation(membership.organisation)
+            if not _other_active_admins(membership):
+                raise DomainError(
+                    gettext(
+                        "You are the last administrator of %(name)s. Make another member an "
+                        "administrator first, or ask the portal's staff to close it."
+                    )
+                    % {"name": membership.organisation.name}
+                )
+        old_email = user.email
+        Membership.objects.filter(user=user).update(
+            state=Membership.State.REMOVED, updated_at=timezone.now()
+        )
+        Profile.history.filter(user_id=user.pk).delete()
+        Profile.objects.filter(user=user).delete()
+        FocalPoint.history.filter(user_id=user.pk).delete()
+        FocalPoint.objects.filter(user=user).delete()
+        Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        OutgoingEmail.objects.filter(recipient__iexact=old_email).delete()
+        # A new (unusable) password invalidates every session of the account.
+        user.email = f"erased-{user.pk}@erased.invalid"
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.save(update_fields=["email", "password", "is_active", "is_staff", "is_superuser"])
+        user.groups.clear()
+        user.user_permissions.clear()
+    return user

@@ -3,7 +3,15 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from stakeholders.models import User
+from stakeholders.models import (
+    Country,
+    Membership,
+    Organisation,
+    Profile,
+    StakeholderGroup,
+    User,
+)
+from stakeholders.services import organisation_normalize_name
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,3 +37,55 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class StakeholderGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StakeholderGroup
+        django_get_or_create = ["code"]
+
+    code = "civil_society"
+    name = "Civil society"
+    kind = StakeholderGroup.Kind.CONSTITUENCY
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = "SN"
+    is_un_member_state = True
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    stakeholder_group = factory.SubFactory(StakeholderGroupFactory)
+    country = factory.SubFactory(CountryFactory)
+    preferred_language = "en"
+    terms_version = "2026-11"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Migrant Rights Network {n}")
+    normalized_name = factory.LazyAttribute(lambda o: organisation_normalize_name(o.name))
+    stakeholder_group = factory.SubFactory(StakeholderGroupFactory)
+    headquarters_country = factory.SubFactory(CountryFactory)
+    verification_status = "verified"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+    state = Membership.State.ACTIVE

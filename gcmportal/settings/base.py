@@ -24,12 +24,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "gcmportal.apps.TwoFactorConfig",
     "django_countries",
     "django_filters",
     "rest_framework",
+    "simple_history",
     "stakeholders",
     "consultations",
     "reviews",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "gcmportal.urls"
@@ -67,6 +70,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "gcmportal.forms.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -94,6 +99,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # --- django-allauth: e-mail is the login, and it must be verified before the first login.
 ACCOUNT_ADAPTER = "stakeholders.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "stakeholders.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -122,6 +128,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GCM Stakeholder Portal"
 # Staff must have an authenticator app before they may enter the administration.
 GCM_STAFF_MFA_REQUIRED = env.bool("GCM_STAFF_MFA_REQUIRED", default=True)
+# The terms of participation and privacy notice in force; users accept a version at sign-up.
+GCM_TERMS_VERSION = "2026-11"
+# How long an invitation to join an organisation stays valid.
+GCM_INVITATION_MAX_AGE_DAYS = env.int("GCM_INVITATION_MAX_AGE_DAYS", default=14)
 # The demo content command refuses to run where this is off (production).
 GCM_DEMO_CONTENT_ALLOWED = False
 

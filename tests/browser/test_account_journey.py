@@ -21,7 +21,11 @@ def test_new_user_signs_up_verifies_by_email_signs_in_and_switches_to_arabic(
     page.get_by_label("Email").fill("wanjiru@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_label("Display name").fill("Wanjiru Kamau")
+    page.get_by_label("Stakeholder group").select_option(label="Migrants")
+    page.get_by_label("Country of residence").select_option(label="Kenya")
+    page.get_by_label("I accept the").check()
+    page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
     assert len(mailoutbox) == 1

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from notifications.models import OutgoingEmail
 from stakeholders.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CountryFactory, StakeholderGroupFactory, UserFactory
 from tests.support import links_in
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,24 @@ def url(name: str, lang: str = "en", **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
 
+def signup_data(email: str, password: str = PASSWORD, **extra) -> dict:
+    """What a person fills in on the registration form (as an individual)."""
+    return {
+        "email": email,
+        "password1": password,
+        "password2": password,
+        "display_name": "Amina Diallo",
+        "stakeholder_group": StakeholderGroupFactory().pk,
+        "country": CountryFactory().pk,
+        "preferred_language": "en",
+        "speaks_for": "individual",
+        "accept_terms": "on",
+        **extra,
+    }
+
+
 def sign_up(post, email: str, password: str = PASSWORD, lang: str = "en"):
-    return post(
-        url("account_signup", lang),
-        {"email": email, "password1": password, "password2": password},
-    )
+    return post(url("account_signup", lang), signup_data(email, password))
 
 
 def log_in(post, email: str, password: str = PASSWORD, lang: str = "en"):
@@ -66,7 +79,7 @@ def test_signup_then_verify_then_login_signs_the_user_in(client, post):
 def test_signup_with_mismatched_passwords_keeps_the_email_and_says_why(client, post):
     response = post(
         url("account_signup"),
-        {"email": "keep@example.org", "password1": PASSWORD, "password2": "something else 123"},
+        signup_data("keep@example.org", password2="something else 123"),
     )
 
     assert response.status_code == 200
