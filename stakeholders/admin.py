@@ -1,13 +1,31 @@
 """Admin for accounts and stakeholder reference data."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.utils.translation import gettext
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Country, Language, Region, RegionMembership, StakeholderGroup, User
+from gcmportal.errors import DomainError
+
+from . import services
+from .models import (
+    Country,
+    FocalPoint,
+    Invitation,
+    Language,
+    Membership,
+    Organisation,
+    Profile,
+    Region,
+    RegionMembership,
+    StakeholderGroup,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -26,9 +44,17 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    list_display = ["email", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email"]
+    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+        "profile__stakeholder_group",
+        ("profile__country__regions", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["profile"]
+    search_fields = ["email", "profile__display_name"]
     ordering = ["email"]
     readonly_fields = ["date_joined", "last_login"]
     fieldsets = [
@@ -109,3 +135,221 @@ class LanguageAdmin(admin.ModelAdmin):
     ]
     list_filter = ["direction", "is_un_official"]
     search_fields = ["name", "code", "native_name"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["stakeholder_group", "country"]
+    filter_horizontal = ["languages_read", "objectives_of_interest", "regions_of_interest"]
+    readonly_fields = ["terms_version", "terms_accepted_at"]
+
+
+class RejectionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the people concerned"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def run_decision(modeladmin, request, queryset, decide, *, title: str, needs_reason: bool = False):
+    """Apply a verification decision to each selected row through its service.
+
+    Asks for a reason first when the decision needs one; reports which rows succeeded and which
+    failed, and why.
+    """
+    if needs_reason and "apply" not in request.POST:
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "objects": queryset,
+            "form": RejectionReasonForm(),
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/stakeholders/decision_reason.html", context)
+    reason = ""
+    if needs_reason:
+        form = RejectionReasonForm(request.POST)
+        if not form.is_valid():
+            modeladmin.message_user(request, gettext("Give a reason."), messages.ERROR)
+            return None
+        reason = form.cleaned_data["reason"]
+    done, failed = 0, []
+    for obj in queryset:
+        try:
+            decide(obj, request.user, reason)
+            done += 1
+        except DomainError as error:
+            failed.append(f"{obj}: {error.message}")
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d decision recorded.", "%(count)d decisions recorded.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.ERROR)
+    return None
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "state", "created_at", "decided_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "stakeholder_group",
+        "headquarters_country",
+        "verification_status",
+        "active_members",
+        "created_at",
+    ]
+    list_filter = [
+        "verification_status",
+        "stakeholder_group",
+        "has_ecosoc_status",
+        ("headquarters_country__regions", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["stakeholder_group", "headquarters_country"]
+    search_fields = ["name", "acronym", "normalized_name"]
+    autocomplete_fields = ["stakeholder_group", "headquarters_country", "countries_of_operation"]
+    readonly_fields = [
+        "verification_status",
+        "verification_reason",
+        "verified_at",
+        "verified_by",
+        "created_at",
+        "created_by",
+    ]
+    inlines = [MembershipInline]
+    actions = ["verify", "reject"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_active_member_count()
+
+    @admin.display(description=_("active members"), ordering="active_member_count")
+    def active_members(self, organisation) -> int:
+        return organisation.active_member_count
+
+    def has_add_permission(self, request) -> bool:
+        return False  # organisations are registered by their members
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in form.cleaned_data and name != "countries_of_operation"
+        }
+        services.organisation_update(organisation=obj, by=request.user, **fields)
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify(self, request, queryset):
+        return run_decision(
+            self,
+            request,
+            queryset,
+            lambda obj, by, _reason: services.organisation_verify(organisation=obj, by=by),
+            title=gettext("Verify organisations"),
+        )
+
+    @admin.action(description=_("Reject the selected organisations (with a reason)"))
+    def reject(self, request, queryset):
+        return run_decision(
+            self,
+            request,
+            queryset,
+            lambda obj, by, reason: services.organisation_reject(
+                organisation=obj, by=by, reason=reason
+            ),
+            title=gettext("Reject organisations"),
+            needs_reason=True,
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role", "state", "created_at", "updated_at"]
+    list_filter = ["state", "role", "organisation__verification_status"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__email", "organisation__name", "organisation__acronym"]
+    readonly_fields = ["user", "organisation", "role", "state", "created_at", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # memberships change through the organisation's own pages
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["organisation", "invited_by"]
+    search_fields = ["email", "organisation__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "country", "position", "status", "created_at", "decided_at"]
+    list_filter = ["status", ("country__regions", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "country"]
+    search_fields = ["user__email", "position"]
+    readonly_fields = [
+        "user",
+        "country",
+        "position",
+        "status",
+        "reason",
+        "decided_at",
+        "decided_by",
+    ]
+    actions = ["verify", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Verify the selected focal points"))
+    def verify(self, request, queryset):
+        return run_decision(
+            self,
+            request,
+            queryset,
+            lambda obj, by, _reason: services.focal_point_verify(focal_point=obj, by=by),
+            title=gettext("Verify focal points"),
+        )
+
+    @admin.action(description=_("Reject the selected focal points (with a reason)"))
+    def reject(self, request, queryset):
+        return run_decision(
+            self,
+            request,
+            queryset,
+            lambda obj, by, reason: services.focal_point_reject(
+                focal_point=obj, by=by, reason=reason
+            ),
+            title=gettext("Reject focal point requests"),
+            needs_reason=True,
+        )
+
+
+UserAdmin.inlines = [ProfileInline]

@@ -547,10 +547,11 @@ def _focal_point_decide(*, focal_point, by, status, reason) -> FocalPoint:
 
 
 def organisation_update(*, organisation: Organisation, by: User, **fields) -> Organisation:
-    """An organisation admin corrects its details; a new name is checked for duplicates."""
+    """An organisation admin (or staff) corrects its details; a new name is checked."""
     with transaction.atomic():
         organisation = _lock_organisation(organisation)
-        _require_admin(by, organisation)
+        if not (by.is_staff and by.is_active):
+            _require_admin(by, organisation)
         countries = fields.pop("countries_of_operation", None)
         if "name" in fields:
             fields["name"] = fields["name"].strip()
