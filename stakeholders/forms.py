@@ -118,19 +118,17 @@ class ProfileForm(ProfileFields):
 
     def __init__(self, *args, profile: Profile | None = None, **kwargs):
         if profile is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "display_name": profile.display_name,
-                    "stakeholder_group": profile.stakeholder_group,
-                    "country": profile.country,
-                    "city": profile.city,
-                    "preferred_language": profile.preferred_language,
-                    "languages_read": list(profile.languages_read.all()),
-                    "objectives_of_interest": list(profile.objectives_of_interest.all()),
-                    "regions_of_interest": list(profile.regions_of_interest.all()),
-                },
-            )
+            kwargs["initial"] = {
+                "display_name": profile.display_name,
+                "stakeholder_group": profile.stakeholder_group,
+                "country": profile.country,
+                "city": profile.city,
+                "preferred_language": profile.preferred_language,
+                "languages_read": list(profile.languages_read.all()),
+                "objectives_of_interest": list(profile.objectives_of_interest.all()),
+                "regions_of_interest": list(profile.regions_of_interest.all()),
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         if profile is not None:
             self.fields["preferred_language"].initial = profile.preferred_language

@@ -1,22 +1,58 @@
-"""Create demo accounts so that a fresh local portal is alive; running it again adds nothing."""
+"""Create demo accounts and organisations for a living local portal; re-running adds nothing."""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from stakeholders.models import User
+from stakeholders import services
+from stakeholders.models import Country, Organisation, Profile, StakeholderGroup, User
 
 DEMO_PASSWORD = "gcm-demo-2026"  # noqa: S105 -- local demo only; refused where demo content is off
+
+# (e-mail, display name, stakeholder group, country, preferred language, is staff)
 DEMO_ACCOUNTS = [
-    # (e-mail, is staff)
-    ("staff@gcm-portal.example", True),
-    ("stakeholder@gcm-portal.example", False),
+    ("staff@gcm-portal.example", "Portal staff", "un_international_org", "CH", "en", True),
+    ("stakeholder@gcm-portal.example", "Amina Diallo", "migrants", "SN", "fr", False),
+    ("ngo.nairobi@gcm-portal.example", "Wanjiru Kamau", "civil_society", "KE", "en", False),
+    ("union.mexico@gcm-portal.example", "Lucía Hernández", "trade_unions", "MX", "es", False),
+    ("rabat.city@gcm-portal.example", "Youssef Benali", "local_authorities", "MA", "ar", False),
+]
+
+# (name, acronym, group, headquarters, countries of operation, admin e-mail, verified)
+DEMO_ORGANISATIONS = [
+    (
+        "Association des Sénégalais de l'Extérieur",
+        "ASE",
+        "migrant_diaspora_orgs",
+        "SN",
+        ["SN", "FR", "IT", "ES"],
+        "stakeholder@gcm-portal.example",
+        True,
+    ),
+    (
+        "Kenya Migrant Workers Network",
+        "KMWN",
+        "civil_society",
+        "KE",
+        ["KE", "SA", "QA", "AE"],
+        "ngo.nairobi@gcm-portal.example",
+        True,
+    ),
+    (
+        "Red Sindical Migrante de las Américas",
+        "RSMA",
+        "trade_unions",
+        "MX",
+        ["MX", "GT", "US", "CO"],
+        "union.mexico@gcm-portal.example",
+        False,
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff and stakeholder accounts (local use only)."
+    help = "Create demo accounts and organisations (local use only)."
 
     def handle(self, *args, **options):
         if not settings.GCM_DEMO_CONTENT_ALLOWED:
@@ -24,18 +60,49 @@ class Command(BaseCommand):
                 "Demo content is disabled in these settings: it has a known password and is "
                 "for local use only."
             )
+        if not StakeholderGroup.objects.exists():
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
         with transaction.atomic():
-            for email, is_staff in DEMO_ACCOUNTS:
+            users = {}
+            for email, name, group, country, language, is_staff in DEMO_ACCOUNTS:
                 user, created = User.objects.get_or_create(
                     email=email, defaults={"is_staff": is_staff, "is_superuser": is_staff}
                 )
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
+                if not Profile.objects.filter(user=user).exists():
+                    services.profile_save(
+                        user=user,
+                        display_name=name,
+                        stakeholder_group=StakeholderGroup.objects.get(code=group),
+                        country=Country.objects.get(code=country),
+                        preferred_language=language,
+                        accept_terms=True,
+                    )
                 EmailAddress.objects.update_or_create(
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
+                users[email] = user
+            staff = users["staff@gcm-portal.example"]
+            for name, acronym, group, hq, operating, admin, verified in DEMO_ORGANISATIONS:
+                if services.organisation_find_duplicate(name):
+                    continue
+                organisation = services.organisation_create(
+                    by=users[admin],
+                    name=name,
+                    acronym=acronym,
+                    stakeholder_group=StakeholderGroup.objects.get(code=group),
+                    headquarters_country=Country.objects.get(code=hq),
+                    countries_of_operation=Country.objects.filter(code__in=operating),
+                    description=f"{name}: a demo organisation of the local portal.",
+                )
+                if verified:
+                    services.organisation_verify(organisation=organisation, by=staff)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
-        for email, is_staff in DEMO_ACCOUNTS:
+        for email, _name, _group, _country, _language, is_staff in DEMO_ACCOUNTS:
             role = "staff (admin)" if is_staff else "stakeholder"
             self.stdout.write(f"  {role:14} {email} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  {Organisation.objects.count()} organisations in the directory or queue"
+        )
