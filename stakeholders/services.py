@@ -424,6 +424,8 @@ def invitation_from_token(token: str) -> Invitation:
     invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
     if invitation is None:
         raise DomainError(gettext("This invitation link is not valid."))
+    if invitation.accepted_at:
+        raise DomainError(gettext("This invitation has already been used."))
     return invitation
 
 
@@ -558,6 +560,10 @@ def organisation_update(*, organisation: Organisation, by: User, **fields) -> Or
             if organisation_find_duplicate(fields["name"], exclude_pk=organisation.pk):
                 raise DomainError(gettext("Another organisation already has this name."))
             fields["normalized_name"] = organisation_normalize_name(fields["name"])
+            renamed = fields["normalized_name"] != organisation.normalized_name
+            if renamed and not by.is_staff and organisation.is_verified:
+                # A verified name must not become someone else's: staff check it again.
+                fields["verification_status"] = VerificationStatus.PENDING
         for name, value in fields.items():
             setattr(organisation, name, value)
         organisation.save(update_fields=list(fields))
@@ -680,10 +686,11 @@ def account_erase(*, user: User) -> User:
         Membership.objects.filter(user=user).update(
             state=Membership.State.REMOVED, updated_at=timezone.now()
         )
-        Profile.history.filter(user_id=user.pk).delete()
+        # Live rows first: deleting them writes history rows, which are then erased too.
         Profile.objects.filter(user=user).delete()
-        FocalPoint.history.filter(user_id=user.pk).delete()
+        Profile.history.filter(user_id=user.pk).delete()
         FocalPoint.objects.filter(user=user).delete()
+        FocalPoint.history.filter(user_id=user.pk).delete()
         Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()

@@ -203,10 +203,15 @@ class OrganisationEditView(OrganisationAdminMixin, FormView):
         return {**super().get_context_data(**kwargs), "organisation": self.organisation}
 
     def form_valid(self, form):
-        services.organisation_update(
+        organisation = services.organisation_update(
             organisation=self.organisation, by=self.request.user, **form.cleaned_data
         )
         messages.success(self.request, gettext("The organisation's details have been saved."))
+        if self.organisation.is_verified and not organisation.is_verified:
+            messages.warning(
+                self.request,
+                gettext("The name has changed: the portal's staff will verify it again."),
+            )
         return redirect("organisation_manage", pk=self.organisation.pk)
 
 

@@ -6,13 +6,13 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, mail and media live here
 
 
 def _local_secret_key() -> str:
     """A key generated once per checkout and kept under var/, never committed."""
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()

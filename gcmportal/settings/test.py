@@ -17,6 +17,7 @@ GCM_STAFF_MFA_REQUIRED = True
 GCM_DEMO_CONTENT_ALLOWED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real Celery worker process can share the test database.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 # Static files straight from the app folders: no collectstatic before a test run.
 WHITENOISE_USE_FINDERS = True
