@@ -258,6 +258,8 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 1500})}
 
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sort_by_label(self.fields["headquarters_country"])
