@@ -355,3 +355,18 @@ class FocalPointAdmin(SimpleHistoryAdmin):
 
 
 UserAdmin.inlines = [ProfileInline]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["display_name", "user", "stakeholder_group", "country", "preferred_language"]
+    list_filter = [
+        "stakeholder_group",
+        "preferred_language",
+        ("country__regions", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["user", "stakeholder_group", "country"]
+    search_fields = ["display_name", "user__email", "city"]
+    autocomplete_fields = ["user", "stakeholder_group", "country"]
+    filter_horizontal = ["languages_read", "objectives_of_interest", "regions_of_interest"]
+    readonly_fields = ["terms_version", "terms_accepted_at", "updated_at"]

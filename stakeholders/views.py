@@ -9,10 +9,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
+from django_ratelimit.decorators import ratelimit
 
 from gcmportal.errors import DomainError
 
@@ -30,6 +32,13 @@ from .models import Membership, Organisation, Profile
 from .permissions import can_view_organisation, is_organisation_admin
 
 
+def limit_posts(rate: str):
+    """Rate-limit a view's POSTs per signed-in user (per address for visitors)."""
+    return method_decorator(
+        ratelimit(key="user_or_ip", rate=rate, method="POST", block=True), name="dispatch"
+    )
+
+
 class TermsView(TemplateView):
     """The terms of participation and privacy notice that users accept (versioned)."""
 
@@ -37,6 +46,7 @@ class TermsView(TemplateView):
     extra_context = {"terms_version": settings.GCM_TERMS_VERSION}
 
 
+@limit_posts("60/h")
 class ProfileView(LoginRequiredMixin, FormView):
     """The user's own profile: who they are, where from, what they follow."""
 
@@ -68,6 +78,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         return redirect("account_profile")
 
 
+@limit_posts("20/h")
 class MyOrganisationsView(LoginRequiredMixin, FormView):
     """The organisations the user belongs to or asked to join; join another one."""
 
@@ -98,6 +109,7 @@ class MyOrganisationsView(LoginRequiredMixin, FormView):
         return redirect("my_organisations")
 
 
+@limit_posts("10/h")
 class OrganisationCreateView(LoginRequiredMixin, FormView):
     template_name = "stakeholders/organisation_form.html"
     form_class = OrganisationForm
@@ -192,6 +204,7 @@ class OrganisationDetailView(OrganisationAccessMixin, DetailView):
         return context
 
 
+@limit_posts("30/h")
 class OrganisationEditView(OrganisationAdminMixin, FormView):
     template_name = "stakeholders/organisation_form.html"
     form_class = OrganisationForm
@@ -215,6 +228,7 @@ class OrganisationEditView(OrganisationAdminMixin, FormView):
         return redirect("organisation_manage", pk=self.organisation.pk)
 
 
+@limit_posts("30/h")
 class OrganisationManageView(OrganisationAdminMixin, TemplateView):
     """Members, join requests and invitations of one organisation, for its administrators."""
 
@@ -256,6 +270,7 @@ class OrganisationManageView(OrganisationAdminMixin, TemplateView):
         return redirect("organisation_manage", pk=self.organisation.pk)
 
 
+@limit_posts("120/h")
 class MembershipActionView(OrganisationAdminMixin, View):
     """Accept, refuse, remove, promote or demote one member (POST only)."""
 
@@ -289,6 +304,7 @@ class MembershipActionView(OrganisationAdminMixin, View):
         return redirect("organisation_manage", pk=self.organisation.pk)
 
 
+@limit_posts("20/h")
 class OrganisationJoinView(LoginRequiredMixin, OrganisationAccessMixin, View):
     http_method_names = ["post"]
 
@@ -321,6 +337,7 @@ class OrganisationLeaveView(LoginRequiredMixin, View):
         return redirect("my_organisations")
 
 
+@limit_posts("20/h")
 class InvitationAcceptView(LoginRequiredMixin, TemplateView):
     template_name = "stakeholders/invitation_accept.html"
 
@@ -345,6 +362,7 @@ class InvitationAcceptView(LoginRequiredMixin, TemplateView):
         return redirect("organisation_detail", pk=membership.organisation_id)
 
 
+@method_decorator(ratelimit(key="ip", rate="120/m", block=True), name="dispatch")
 class OrganisationAutocompleteView(View):
     """Up to ten registered organisations whose name or acronym contains the typed text."""
 
@@ -374,6 +392,7 @@ class OrganisationAutocompleteView(View):
         )
 
 
+@limit_posts("10/h")
 class FocalPointRequestView(LoginRequiredMixin, FormView):
     template_name = "stakeholders/focal_point_form.html"
     form_class = FocalPointForm
@@ -408,6 +427,7 @@ class AccountDataView(LoginRequiredMixin, TemplateView):
         return context
 
 
+@method_decorator(ratelimit(key="user", rate="20/h", block=True), name="dispatch")
 class AccountDataDownloadView(LoginRequiredMixin, View):
     def get(self, request):
         data = services.account_export(user=request.user)
@@ -420,6 +440,7 @@ class AccountDataDownloadView(LoginRequiredMixin, View):
         return response
 
 
+@limit_posts("10/h")
 class AccountDeleteView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 

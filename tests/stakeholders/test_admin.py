@@ -158,3 +158,17 @@ def test_organisation_changelist_runs_a_constant_number_of_queries(
         response = staff_client.get(CHANGELIST)
 
     assert response.status_code == 200
+
+
+def test_profiles_are_searchable_and_their_changes_kept(staff_client):
+    profile = ProfileFactory(display_name="Awa Sow", city="Thiès")
+    profile.city = "Dakar"
+    profile.save(update_fields=["city"])
+
+    found = staff_client.get("/en/admin/stakeholders/profile/", {"q": "Awa"}).content.decode()
+    history = staff_client.get(
+        f"/en/admin/stakeholders/profile/{profile.pk}/history/"
+    ).content.decode()
+
+    assert "Awa Sow" in found
+    assert history.count("<tr") >= 3

@@ -1,0 +1,54 @@
+"""Writes and e-mails are rate limited: a script cannot flood organisations or inboxes."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from stakeholders.models import Invitation, Membership
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitations_stop_at_thirty_an_hour_with_a_clear_429(client, post):
+    organisation = OrganisationFactory()
+    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    client.force_login(admin)
+    manage = reverse("organisation_manage", kwargs={"pk": organisation.pk})
+
+    for number in range(30):
+        assert (
+            post(manage, {"email": f"guest{number}@example.org", "role": "member"}).status_code
+            == 302
+        )
+
+    response = post(manage, {"email": "one-too-many@example.org", "role": "member"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Invitation.objects.count() == 30
+    assert len(mail.outbox) == 30
+
+
+def test_join_requests_stop_at_twenty_an_hour(client, post):
+    client.force_login(UserFactory())
+    organisations = [OrganisationFactory() for _ in range(21)]
+
+    statuses = [
+        post(reverse("organisation_join", kwargs={"pk": organisation.pk})).status_code
+        for organisation in organisations
+    ]
+
+    assert statuses[:20] == [302] * 20
+    assert statuses[20] == 429
+    assert Membership.objects.count() == 20
+
+
+def test_autocomplete_is_limited_per_address(client):
+    OrganisationFactory(name="Kenya Diaspora Alliance")
+    url = reverse("organisation_autocomplete")
+
+    statuses = {client.get(url, {"q": "Kenya"}).status_code for _ in range(120)}
+    assert statuses == {200}
+
+    assert client.get(url, {"q": "Kenya"}).status_code == 429
