@@ -312,18 +312,25 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(FocalPoint)
 class FocalPointAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "country", "position", "status", "created_at", "decided_at"]
-    list_filter = ["status", ("country__regions", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "user",
+        "country",
+        "position",
+        "verification_status",
+        "created_at",
+        "verified_at",
+    ]
+    list_filter = ["verification_status", ("country__regions", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "country"]
     search_fields = ["user__email", "position"]
     readonly_fields = [
         "user",
         "country",
         "position",
-        "status",
-        "reason",
-        "decided_at",
-        "decided_by",
+        "verification_status",
+        "verification_reason",
+        "verified_at",
+        "verified_by",
     ]
     actions = ["verify", "reject"]
 

@@ -200,6 +200,42 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class StaffVerified(models.Model):
+    """Something staff verify or reject (with a reason), and who decided when."""
+
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+        db_index=True,
+    )
+    verification_reason = models.TextField(_("reason for the decision"), blank=True)
+    verified_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(verification_status="rejected")
+                | ~models.Q(verification_reason=""),
+                name="%(app_label)s_%(class)s_rejection_has_reason",
+            ),
+        ]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+
 class Profile(models.Model):
     """Who a user is as a stakeholder: group, country, languages and interests."""
 
@@ -262,7 +298,7 @@ class Profile(models.Model):
         return self.display_name or self.user.email
 
 
-class Organisation(models.Model):
+class Organisation(StaffVerified):
     """An organisation stakeholders speak for; staff verify it before anyone may."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -305,23 +341,6 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("For example: accredited to the IMRF, observer to IOM."),
     )
-    verification_status = models.CharField(
-        _("verification"),
-        max_length=10,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.PENDING,
-        db_index=True,
-    )
-    verification_reason = models.TextField(_("reason for the decision"), blank=True)
-    verified_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         User,
@@ -339,20 +358,10 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(verification_status="rejected")
-                | ~models.Q(verification_reason=""),
-                name="organisation_rejection_has_reason",
-            ),
-        ]
+        constraints = StaffVerified.Meta.constraints
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
-    @property
-    def is_verified(self) -> bool:
-        return self.verification_status == VerificationStatus.VERIFIED
 
 
 class Membership(models.Model):
@@ -446,7 +455,7 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
 
-class FocalPoint(models.Model):
+class FocalPoint(StaffVerified):
     """A user's claim, checked by staff, to represent a Member State's government."""
 
     user = models.ForeignKey(
@@ -464,23 +473,6 @@ class FocalPoint(models.Model):
         max_length=200,
         help_text=_("For example: Director, Department of Migration, Ministry of the Interior."),
     )
-    status = models.CharField(
-        _("verification"),
-        max_length=10,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.PENDING,
-        db_index=True,
-    )
-    reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = FocalPointQuerySet.as_manager()
@@ -491,14 +483,11 @@ class FocalPoint(models.Model):
         verbose_name = _("government focal point")
         verbose_name_plural = _("government focal points")
         constraints = [
+            *StaffVerified.Meta.constraints,
             models.UniqueConstraint(
                 fields=["user"],
-                condition=models.Q(status__in=["pending", "verified"]),
+                condition=models.Q(verification_status__in=["pending", "verified"]),
                 name="focal_point_one_open_claim_per_user",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="focal_point_rejection_has_reason",
             ),
         ]
 

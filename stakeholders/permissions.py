@@ -46,4 +46,4 @@ def can_submit_for_state(user, country) -> bool:
     """Speak for a Member State: a verified focal point for that State."""
     if not user.is_authenticated:
         return False
-    return user.focal_points.filter(country=country, status="verified").exists()
+    return user.focal_points.verified().filter(country=country).exists()

@@ -77,4 +77,4 @@ class MembershipQuerySet(models.QuerySet):
 
 class FocalPointQuerySet(models.QuerySet):
     def verified(self):
-        return self.filter(status="verified")
+        return self.filter(verification_status="verified")

@@ -230,6 +230,30 @@ def organisation_create(
     return organisation
 
 
+def organisation_update(*, organisation: Organisation, by: User, **fields) -> Organisation:
+    """An organisation admin (or staff) corrects its details; a new name is checked."""
+    with transaction.atomic():
+        organisation = _lock_organisation(organisation)
+        if not (by.is_staff and by.is_active):
+            _require_admin(by, organisation)
+        countries = fields.pop("countries_of_operation", None)
+        if "name" in fields:
+            fields["name"] = fields["name"].strip()
+            if organisation_find_duplicate(fields["name"], exclude_pk=organisation.pk):
+                raise DomainError(gettext("Another organisation already has this name."))
+            fields["normalized_name"] = organisation_normalize_name(fields["name"])
+            renamed = fields["normalized_name"] != organisation.normalized_name
+            if renamed and not by.is_staff and organisation.is_verified:
+                # A verified name must not become someone else's: staff check it again.
+                fields["verification_status"] = VerificationStatus.PENDING
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.save(update_fields=list(fields))
+        if countries is not None:
+            organisation.countries_of_operation.set(countries)
+    return organisation
+
+
 def _lock_organisation(organisation: Organisation) -> Organisation:
     """Lock the organisation row: membership changes of one organisation happen one at a time."""
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -454,51 +478,28 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 # --- Verification by staff -------------------------------------------------------------------
 
 
-def _require_staff(by: User) -> None:
-    if not (by.is_active and by.is_staff):
-        raise DomainError(gettext("Only staff may verify organisations and focal points."))
-
-
 def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
     """Staff confirm that an organisation is genuine; its admins are told."""
-    return _organisation_decide(
-        organisation=organisation, by=by, status=VerificationStatus.VERIFIED, reason=""
+    return _verification_decide(
+        Organisation.objects.filter(pk=organisation.pk),
+        by=by,
+        status=VerificationStatus.VERIFIED,
+        reason="",
+        notify=lambda o: _notify_admins(o, template="organisation_verified", context={}),
     )
 
 
 def organisation_reject(*, organisation: Organisation, by: User, reason: str) -> Organisation:
     """Staff refuse an organisation, with a reason sent to its admins."""
-    if not reason.strip():
-        raise DomainError(gettext("Give the reason for rejecting the organisation."))
-    return _organisation_decide(
-        organisation=organisation, by=by, status=VerificationStatus.REJECTED, reason=reason
+    return _verification_decide(
+        Organisation.objects.filter(pk=organisation.pk),
+        by=by,
+        status=VerificationStatus.REJECTED,
+        reason=reason,
+        notify=lambda o: _notify_admins(
+            o, template="organisation_rejected", context={"reason": o.verification_reason}
+        ),
     )
-
-
-def _organisation_decide(*, organisation, by, status, reason) -> Organisation:
-    _require_staff(by)
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation)
-        if organisation.verification_status == status:
-            return organisation
-        organisation.verification_status = status
-        organisation.verification_reason = reason.strip()
-        organisation.verified_at = timezone.now()
-        organisation.verified_by = by
-        organisation.save(
-            update_fields=[
-                "verification_status",
-                "verification_reason",
-                "verified_at",
-                "verified_by",
-            ]
-        )
-        _notify_admins(
-            organisation,
-            template=f"organisation_{status}",
-            context={"reason": organisation.verification_reason},
-        )
-    return organisation
 
 
 def focal_point_request(*, user: User, country: Country, position: str) -> FocalPoint:
@@ -507,69 +508,73 @@ def focal_point_request(*, user: User, country: Country, position: str) -> Focal
         raise DomainError(gettext("Focal points represent UN Member States only."))
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
-        if FocalPoint.objects.filter(user=user, status__in=["pending", "verified"]).exists():
+        if FocalPoint.objects.filter(
+            user=user, verification_status__in=["pending", "verified"]
+        ).exists():
             raise DomainError(
                 gettext("You already have a focal point request pending or verified.")
             )
         return FocalPoint.objects.create(user=user, country=country, position=position)
 
 
+def _notify_focal_point(focal_point: FocalPoint) -> None:
+    email_from_template(
+        recipient=focal_point.user.email,
+        template=f"focal_point_{focal_point.verification_status}",
+        context={"focal_point": focal_point, "recipient": focal_point.user},
+        language=focal_point.user.language,
+    )
+
+
 def focal_point_verify(*, focal_point: FocalPoint, by: User) -> FocalPoint:
-    return _focal_point_decide(
-        focal_point=focal_point, by=by, status=VerificationStatus.VERIFIED, reason=""
+    """Staff confirm that a user represents the Member State they named."""
+    return _verification_decide(
+        FocalPoint.objects.filter(pk=focal_point.pk).select_related("user"),
+        by=by,
+        status=VerificationStatus.VERIFIED,
+        reason="",
+        notify=_notify_focal_point,
     )
 
 
 def focal_point_reject(*, focal_point: FocalPoint, by: User, reason: str) -> FocalPoint:
-    if not reason.strip():
-        raise DomainError(gettext("Give the reason for rejecting the request."))
-    return _focal_point_decide(
-        focal_point=focal_point, by=by, status=VerificationStatus.REJECTED, reason=reason
+    """Staff refuse a focal point request, with the reason sent to the user."""
+    return _verification_decide(
+        FocalPoint.objects.filter(pk=focal_point.pk).select_related("user"),
+        by=by,
+        status=VerificationStatus.REJECTED,
+        reason=reason,
+        notify=_notify_focal_point,
     )
 
 
-def _focal_point_decide(*, focal_point, by, status, reason) -> FocalPoint:
-    _require_staff(by)
+def _verification_decide(queryset, *, by: User, status: str, reason: str, notify):
+    """Record a staff decision on one StaffVerified row (locked) and tell those concerned.
+
+    Deciding what is already decided changes nothing and sends nothing.
+    """
+    if not (by.is_active and by.is_staff):
+        raise DomainError(gettext("Only staff may verify organisations and focal points."))
+    if status == VerificationStatus.REJECTED and not reason.strip():
+        raise DomainError(gettext("Give the reason for the rejection."))
     with transaction.atomic():
-        focal_point = FocalPoint.objects.select_for_update().get(pk=focal_point.pk)
-        if focal_point.status == status:
-            return focal_point
-        focal_point.status = status
-        focal_point.reason = reason.strip()
-        focal_point.decided_at = timezone.now()
-        focal_point.decided_by = by
-        focal_point.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        email_from_template(
-            recipient=focal_point.user.email,
-            template=f"focal_point_{status}",
-            context={"focal_point": focal_point, "recipient": focal_point.user},
-            language=focal_point.user.language,
+        obj = queryset.select_for_update(of=("self",)).get()
+        if obj.verification_status == status:
+            return obj
+        obj.verification_status = status
+        obj.verification_reason = reason.strip()
+        obj.verified_at = timezone.now()
+        obj.verified_by = by
+        obj.save(
+            update_fields=[
+                "verification_status",
+                "verification_reason",
+                "verified_at",
+                "verified_by",
+            ]
         )
-    return focal_point
-
-
-def organisation_update(*, organisation: Organisation, by: User, **fields) -> Organisation:
-    """An organisation admin (or staff) corrects its details; a new name is checked."""
-    with transaction.atomic():
-        organisation = _lock_organisation(organisation)
-        if not (by.is_staff and by.is_active):
-            _require_admin(by, organisation)
-        countries = fields.pop("countries_of_operation", None)
-        if "name" in fields:
-            fields["name"] = fields["name"].strip()
-            if organisation_find_duplicate(fields["name"], exclude_pk=organisation.pk):
-                raise DomainError(gettext("Another organisation already has this name."))
-            fields["normalized_name"] = organisation_normalize_name(fields["name"])
-            renamed = fields["normalized_name"] != organisation.normalized_name
-            if renamed and not by.is_staff and organisation.is_verified:
-                # A verified name must not become someone else's: staff check it again.
-                fields["verification_status"] = VerificationStatus.PENDING
-        for name, value in fields.items():
-            setattr(organisation, name, value)
-        organisation.save(update_fields=list(fields))
-        if countries is not None:
-            organisation.countries_of_operation.set(countries)
-    return organisation
+        notify(obj)
+    return obj
 
 
 # --- Personal data: export and erasure --------------------------------------------------------
@@ -628,10 +633,10 @@ def account_export(*, user: User) -> dict:
             {
                 "country": f.country.code.code,
                 "position": f.position,
-                "status": f.status,
-                "reason": f.reason,
+                "status": f.verification_status,
+                "reason": f.verification_reason,
                 "created_at": when(f.created_at),
-                "decided_at": when(f.decided_at),
+                "decided_at": when(f.verified_at),
             }
             for f in FocalPoint.objects.filter(user=user).select_related("country")
         ],

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 
 from stakeholders.models import (
     Country,
+    FocalPoint,
     Membership,
     Organisation,
     Profile,
@@ -89,3 +90,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
     state = Membership.State.ACTIVE
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    user = factory.SubFactory(UserFactory)
+    country = factory.SubFactory(CountryFactory)
+    position = "Director, Department of Migration, Ministry of the Interior"
+    verification_status = "pending"
+    verification_reason = factory.LazyAttribute(
+        lambda fp: "Not confirmed." if fp.verification_status == "rejected" else ""
+    )

@@ -109,7 +109,7 @@ def test_staff_verify_a_government_focal_point(staff_client, django_capture_on_c
         )
 
     focal_point.refresh_from_db()
-    assert focal_point.status == "verified"
+    assert focal_point.verification_status == "verified"
     assert mail.outbox[0].to == [official.email]
 
 

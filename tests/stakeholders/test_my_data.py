@@ -3,7 +3,6 @@
 import json
 import re
 
-import factory
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -17,6 +16,7 @@ from stakeholders.models import FocalPoint, Language, Membership, Organisation, 
 from tests.factories import (
     PASSWORD,
     CountryFactory,
+    FocalPointFactory,
     MembershipFactory,
     OrganisationFactory,
     ProfileFactory,
@@ -27,16 +27,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NOT_YOUR_PASSWORD = "This is not your password."
-
-
-class FocalPointFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FocalPoint
-
-    user = factory.SubFactory(UserFactory)
-    country = factory.SubFactory(CountryFactory)
-    position = "Director, Department of Migration, Ministry of the Interior"
-    status = "pending"
 
 
 def url(name: str, lang: str = "en", **kwargs) -> str:

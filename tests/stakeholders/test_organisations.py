@@ -716,9 +716,7 @@ def test_organisation_reject_without_a_reason_is_refused(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(
-            DomainError, match=re.escape("Give the reason for rejecting the organisation.")
-        ),
+        pytest.raises(DomainError, match=re.escape("Give the reason for the rejection.")),
     ):
         services.organisation_reject(organisation=organisation, by=StaffFactory(), reason=reason)
 

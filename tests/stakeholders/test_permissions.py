@@ -1,12 +1,11 @@
 """Who may see, manage and speak for an organisation or a State: the permission table."""
 
-import factory
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import translation
 
-from stakeholders.models import FocalPoint, Membership, Organisation
+from stakeholders.models import Membership, Organisation
 from stakeholders.permissions import (
     can_submit_for_organisation,
     can_submit_for_state,
@@ -15,6 +14,7 @@ from stakeholders.permissions import (
 )
 from tests.factories import (
     CountryFactory,
+    FocalPointFactory,
     MembershipFactory,
     OrganisationFactory,
     StaffFactory,
@@ -28,17 +28,6 @@ LOGIN = "sign-in page"
 SAVED = "saved"
 OK = 200
 HIDDEN = 404
-
-
-class FocalPointFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FocalPoint
-
-    user = factory.SubFactory(UserFactory)
-    country = factory.SubFactory(CountryFactory)
-    position = "Director, Department of Migration, Ministry of the Interior"
-    status = "pending"
-    reason = factory.LazyAttribute(lambda fp: "Not confirmed." if fp.status == "rejected" else "")
 
 
 # fmt: off
@@ -205,7 +194,9 @@ def test_can_submit_for_state_follows_the_table(claim, claimed_country, may_subm
     senegal = CountryFactory(code="SN")
     user = UserFactory()
     if claim:
-        FocalPointFactory(user=user, country=CountryFactory(code=claimed_country), status=claim)
+        FocalPointFactory(
+            user=user, country=CountryFactory(code=claimed_country), verification_status=claim
+        )
 
     assert can_submit_for_state(user, senegal) is may_submit_for_senegal
 
@@ -214,8 +205,8 @@ def test_can_submit_for_state_after_a_rejection_and_a_new_verified_claim():
     senegal = CountryFactory(code="SN")
     france = CountryFactory(code="FR")
     user = UserFactory()
-    FocalPointFactory(user=user, country=senegal, status="rejected")
-    FocalPointFactory(user=user, country=france, status="verified")
+    FocalPointFactory(user=user, country=senegal, verification_status="rejected")
+    FocalPointFactory(user=user, country=france, verification_status="verified")
 
     assert can_submit_for_state(user, france) is True
     assert can_submit_for_state(user, senegal) is False
@@ -223,7 +214,7 @@ def test_can_submit_for_state_after_a_rejection_and_a_new_verified_claim():
 
 def test_can_submit_for_state_is_refused_to_visitors_and_to_staff_without_a_claim():
     senegal = CountryFactory(code="SN")
-    FocalPointFactory(country=senegal, status="verified")
+    FocalPointFactory(country=senegal, verification_status="verified")
 
     assert can_submit_for_state(AnonymousUser(), senegal) is False
     assert can_submit_for_state(StaffFactory(), senegal) is False
