@@ -6,14 +6,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from consultations.views import HomeView
+from gcmportal.views import health
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("stakeholders.urls")),
+    path("", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

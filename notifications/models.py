@@ -1,7 +1,18 @@
-"""The e-mail outbox: every message the portal sends is a row before it is a delivery."""
+"""Notifications (in-app and e-mail), preferences, and the e-mail outbox every message passes."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .kinds import DIGEST, IMMEDIATELY, KINDS, OFF
+from .querysets import NotificationQuerySet
+
+EMAIL_CHOICES = [
+    (IMMEDIATELY, _("e-mail immediately")),
+    (DIGEST, _("in the daily digest")),
+    (OFF, _("no e-mail")),
+]
+KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
 
 class OutgoingEmail(models.Model):
@@ -49,3 +60,78 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
+
+
+class Notification(models.Model):
+    """Something the portal tells one user: shown in their notices, e-mailed as they chose."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=KIND_CHOICES)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    in_app = models.BooleanField(_("shown in the notices"), default=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_choice = models.CharField(
+        _("e-mail"), max_length=12, choices=EMAIL_CHOICES, default=IMMEDIATELY
+    )
+    email = models.ForeignKey(
+        OutgoingEmail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("e-mail"),
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True, in_app=True),
+            ),
+            models.Index(
+                fields=["recipient"],
+                name="notification_digest_due",
+                condition=models.Q(email_choice="digest", email__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind; without a row, the kind's defaults apply."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=KIND_CHOICES)
+    email = models.CharField(_("e-mail"), max_length=12, choices=EMAIL_CHOICES)
+    in_app = models.BooleanField(_("show in my notices"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}: {self.email}"

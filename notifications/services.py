@@ -1,16 +1,24 @@
-"""Queueing and delivering e-mail; the only way the portal sends a message."""
+"""Notifying users and delivering e-mail: the only way the portal tells anyone anything."""
 
 import logging
 import smtplib
+from itertools import groupby
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from .models import OutgoingEmail
+from gcmportal.errors import DomainError
+
+from .kinds import IMMEDIATELY, KINDS, OFF, NotificationKind, kind
+from .models import Notification, NotificationPreference, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -136,3 +144,200 @@ def email_retry(*, outgoing_email_id: int) -> None:
     from .tasks import deliver_email
 
     transaction.on_commit(lambda: deliver_email.delay(outgoing_email_id))
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+_UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def preference_for(user, notification_kind: NotificationKind) -> tuple[str, bool]:
+    """The (e-mail choice, in-app) a user wants for a kind; mandatory kinds are always e-mailed."""
+    preference = NotificationPreference.objects.filter(
+        user=user, kind=notification_kind.code
+    ).first()
+    email = preference.email if preference else notification_kind.email
+    in_app = preference.in_app if preference else notification_kind.in_app
+    if notification_kind.mandatory:
+        email = IMMEDIATELY
+    return email, in_app
+
+
+def unsubscribe_token(user, kind_code: str) -> str:
+    """A signed token naming one user and one kind; it cannot be forged or reused for another."""
+    return signing.dumps([user.pk, kind_code], salt=_UNSUBSCRIBE_SALT)
+
+
+def notify(*, recipient, kind_code: str, context: dict, link: tuple | None = None):
+    """Tell a user something: record the notice and e-mail it now or in the digest, as chosen.
+
+    Rendered now in the recipient's preferred language (subject and text templates of the
+    kind); the e-mail leaves after the current transaction commits. `link` is a URL name and
+    its kwargs, reversed in the recipient's language. Returns the notification, or None when
+    the recipient turned the kind off everywhere.
+    """
+    declared = kind(kind_code)
+    email_choice, in_app = preference_for(recipient, declared)
+    if email_choice == OFF and not in_app:
+        return None
+    language = recipient.language
+    with translation.override(language):
+        url = reverse(link[0], kwargs=link[1]) if link else ""
+        ctx = {"site_url": settings.SITE_URL, "recipient": recipient, "url": url, **context}
+        title = " ".join(
+            render_to_string(f"notifications/email/{declared.template}_subject.txt", ctx).split()
+        )
+        body = render_to_string(f"notifications/email/{declared.template}_message.txt", ctx)
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=declared.code,
+        title=title[:300],
+        body=body.strip(),
+        url=url,
+        in_app=in_app,
+        email_choice=email_choice,
+    )
+    if email_choice == IMMEDIATELY:
+        notification.email = email_queue(
+            message=_notification_message(notification, language=language),
+            kind=declared.code,
+            idempotency_key=f"notification:{notification.pk}",
+        )
+        notification.save(update_fields=["email"])
+    return notification
+
+
+def _notification_message(notification: Notification, *, language: str):
+    """The e-mail for one notification: text and HTML, with a one-click unsubscribe link."""
+    recipient = notification.recipient
+    declared = kind(notification.kind)
+    with translation.override(language):
+        unsubscribe_url = ""
+        if not declared.mandatory:
+            token = unsubscribe_token(recipient, declared.code)
+            unsubscribe_url = settings.SITE_URL + reverse(
+                "notification_unsubscribe", kwargs={"token": token}
+            )
+        ctx = {
+            "notification": notification,
+            "kind": declared,
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
+            "site_url": settings.SITE_URL,
+            "language": language,
+        }
+        text = render_to_string("notifications/email/notification.txt", ctx)
+        html = render_to_string("notifications/email/notification.html", ctx)
+    headers = {}
+    if unsubscribe_url:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        subject=notification.title, body=text.strip(), to=[recipient.email], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def unsubscribe_token_read(token: str):
+    """The (user, kind) a signed unsubscribe token names; DomainError if it is not genuine."""
+    try:
+        user_pk, kind_code = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise DomainError(gettext("This unsubscribe link is not valid.")) from exc
+    declared = KINDS.get(kind_code)
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    if declared is None or user is None:
+        raise DomainError(gettext("This unsubscribe link is not valid."))
+    if declared.mandatory:
+        raise DomainError(gettext("These e-mails concern your account and cannot be turned off."))
+    return user, declared
+
+
+def notification_unsubscribe(*, token: str):
+    """Turn off e-mail for the user and kind a signed unsubscribe link names (no login needed)."""
+    user, declared = unsubscribe_token_read(token)
+    notification_preferences_save(user=user, choices={declared.code: (OFF, None)})
+    return user, declared
+
+
+def notification_preferences_save(*, user, choices: dict) -> None:
+    """Save a user's choices: {kind code: (e-mail choice, in-app or None to keep)}."""
+    with transaction.atomic():
+        for kind_code, (email_choice, in_app) in choices.items():
+            declared = kind(kind_code)
+            if declared.mandatory:
+                continue
+            preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+                user=user,
+                kind=kind_code,
+                defaults={"email": declared.email, "in_app": declared.in_app},
+            )
+            preference.email = email_choice
+            if in_app is not None:
+                preference.in_app = in_app
+            preference.save(update_fields=["email", "in_app"])
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notice (or, without an id, all of them) read; returns how many changed."""
+    notices = Notification.objects.for_notices(user).unread()
+    if notification_id is not None:
+        notices = notices.filter(pk=notification_id)
+    return notices.update(read_at=timezone.now())
+
+
+def digests_send(*, now=None, batch_size: int = 2000) -> int:
+    """E-mail each user one digest of their notifications waiting for it; returns how many.
+
+    Safe to run twice: a notification belongs to one digest e-mail, and a digest's idempotency
+    key names the newest notification it contains. One query reads a batch of waiting
+    notifications for many users; nobody with nothing waiting gets an e-mail.
+    """
+    now = now or timezone.now()
+    due = (
+        Notification.objects.digest_due()
+        .filter(created_at__lte=now)
+        .select_related("recipient__profile")
+        .order_by("recipient_id", "pk")
+    )
+    sent = 0
+    for recipient_id, notices in groupby(
+        due.iterator(chunk_size=batch_size), lambda n: n.recipient_id
+    ):
+        notices = list(notices)
+        recipient = notices[0].recipient
+        if not recipient.is_active:
+            continue
+        with transaction.atomic():
+            message = _digest_message(recipient, notices)
+            email = email_queue(
+                message=message,
+                kind="digest",
+                idempotency_key=f"digest:{recipient_id}:{notices[-1].pk}",
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in notices], email__isnull=True).update(
+                email=email
+            )
+        sent += 1
+    return sent
+
+
+def _digest_message(recipient, notices) -> EmailMultiAlternatives:
+    language = recipient.language
+    with translation.override(language):
+        ctx = {
+            "recipient": recipient,
+            "notices": notices,
+            "site_url": settings.SITE_URL,
+            "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
+            "notices_url": settings.SITE_URL + reverse("notification_list"),
+        }
+        subject = " ".join(render_to_string("notifications/email/digest_subject.txt", ctx).split())
+        text = render_to_string("notifications/email/digest_message.txt", ctx)
+        html = render_to_string("notifications/email/digest_message.html", ctx)
+    message = EmailMultiAlternatives(subject=subject, body=text.strip(), to=[recipient.email])
+    message.attach_alternative(html, "text/html")
+    return message

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
-from .services import EmailDeliveryFailed, email_deliver
+from .services import EmailDeliveryFailed, digests_send, email_deliver
 
 
 @shared_task(bind=True, name="notifications.deliver_email", max_retries=8)
@@ -23,3 +23,9 @@ def deliver_email(self, outgoing_email_id: int) -> str:
             factor=30, retries=self.request.retries, maximum=3600, full_jitter=True
         )
         raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="notifications.send_daily_digests")
+def send_daily_digests() -> int:
+    """Beat runs this daily; running it twice sends no digest twice."""
+    return digests_send()

@@ -8,7 +8,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.utils.translation import gettext
 
-from notifications.services import email_queue
+from notifications.services import email_queue, notify
 
 
 @dataclass(frozen=True)
@@ -34,3 +34,11 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         email_queue(message=message, kind=template_prefix.rsplit("/", 1)[-1])
+
+    def confirm_email(self, request, email_address) -> bool:
+        """Confirm the address; the first confirmation of an account brings the welcome."""
+        confirmed = super().confirm_email(request, email_address)
+        user = email_address.user
+        if confirmed and not user.notifications.filter(kind="welcome").exists():
+            notify(recipient=user, kind_code="welcome", context={}, link=("account_profile", {}))
+        return confirmed

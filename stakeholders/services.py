@@ -15,7 +15,7 @@ from django_countries import countries as iso_countries
 
 from gcmportal.errors import DomainError
 from notifications.models import OutgoingEmail
-from notifications.services import email_from_template
+from notifications.services import email_from_template, notify
 
 from . import reference
 from .models import (
@@ -259,18 +259,18 @@ def _lock_organisation(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
-def _notify_admins(organisation: Organisation, *, template: str, context: dict) -> None:
+def _notify_admins(organisation: Organisation, *, kind_code: str, context: dict, link) -> None:
     admins = User.objects.filter(
         memberships__organisation=organisation,
         memberships__state=Membership.State.ACTIVE,
         memberships__role=Membership.Role.ADMIN,
     ).select_related("profile")
     for admin in admins:
-        email_from_template(
-            recipient=admin.email,
-            template=template,
-            context={"organisation": organisation, "recipient": admin, **context},
-            language=admin.language,
+        notify(
+            recipient=admin,
+            kind_code=kind_code,
+            context={"organisation": organisation, **context},
+            link=link,
         )
 
 
@@ -288,8 +288,9 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
         membership.save(update_fields=["state", "role", "updated_at"])
         _notify_admins(
             organisation,
-            template="membership_requested",
+            kind_code="membership_requested",
             context={"requester": user},
+            link=("organisation_manage", {"pk": organisation.pk}),
         )
     return membership
 
@@ -310,11 +311,11 @@ def membership_accept(*, membership: Membership, by: User) -> Membership:
         membership.state = Membership.State.ACTIVE
         membership.decided_by = by
         membership.save(update_fields=["state", "decided_by", "updated_at"])
-        email_from_template(
-            recipient=membership.user.email,
-            template="membership_accepted",
-            context={"organisation": membership.organisation, "recipient": membership.user},
-            language=membership.user.language,
+        notify(
+            recipient=membership.user,
+            kind_code="membership_accepted",
+            context={"organisation": membership.organisation},
+            link=("organisation_detail", {"pk": membership.organisation_id}),
         )
     return membership
 
@@ -485,7 +486,12 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
         by=by,
         status=VerificationStatus.VERIFIED,
         reason="",
-        notify=lambda o: _notify_admins(o, template="organisation_verified", context={}),
+        notify=lambda o: _notify_admins(
+            o,
+            kind_code="organisation_verified",
+            context={},
+            link=("organisation_detail", {"pk": o.pk}),
+        ),
     )
 
 
@@ -497,7 +503,10 @@ def organisation_reject(*, organisation: Organisation, by: User, reason: str) ->
         status=VerificationStatus.REJECTED,
         reason=reason,
         notify=lambda o: _notify_admins(
-            o, template="organisation_rejected", context={"reason": o.verification_reason}
+            o,
+            kind_code="organisation_rejected",
+            context={"reason": o.verification_reason},
+            link=("organisation_manage", {"pk": o.pk}),
         ),
     )
 
@@ -518,11 +527,11 @@ def focal_point_request(*, user: User, country: Country, position: str) -> Focal
 
 
 def _notify_focal_point(focal_point: FocalPoint) -> None:
-    email_from_template(
-        recipient=focal_point.user.email,
-        template=f"focal_point_{focal_point.verification_status}",
-        context={"focal_point": focal_point, "recipient": focal_point.user},
-        language=focal_point.user.language,
+    notify(
+        recipient=focal_point.user,
+        kind_code=f"focal_point_{focal_point.verification_status}",
+        context={"focal_point": focal_point},
+        link=("account_profile", {}),
     )
 
 
