@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from datetime import timedelta
 from itertools import groupby
 
 from django.conf import settings
@@ -68,7 +69,9 @@ def email_queue(
         except IntegrityError:
             rows.append(OutgoingEmail.objects.get(idempotency_key=key))
             continue
-        transaction.on_commit(lambda pk=row.pk: deliver_email.delay(pk))
+        # robust: a broker that is down must not break the user's request; the row stays
+        # queued and emails_requeue_stalled() hands it over later.
+        transaction.on_commit(lambda pk=row.pk: deliver_email.delay(pk), robust=True)
         rows.append(row)
     return rows[0]
 
@@ -143,7 +146,30 @@ def email_retry(*, outgoing_email_id: int) -> None:
     """Queue a failed e-mail for delivery again (staff action)."""
     from .tasks import deliver_email
 
-    transaction.on_commit(lambda: deliver_email.delay(outgoing_email_id))
+    transaction.on_commit(lambda: deliver_email.delay(outgoing_email_id), robust=True)
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def emails_requeue_stalled(*, now=None) -> int:
+    """Hand again to the workers every e-mail still queued long after it was stored.
+
+    Such a row lost its task (the broker was down when it was stored, or a worker died): it
+    is delivered now. Delivery is row-locked and idempotent, so a task that was merely slow
+    sends nothing twice.
+    """
+    from .tasks import deliver_email
+
+    now = now or timezone.now()
+    stalled = list(
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.QUEUED, created_at__lt=now - STALLED_AFTER
+        ).values_list("pk", flat=True)[:5000]
+    )
+    for pk in stalled:
+        deliver_email.delay(pk)
+    return len(stalled)
 
 
 # --- Notifications ----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
+from django.db import OperationalError
 
-from .services import EmailDeliveryFailed, digests_send, email_deliver
+from .services import EmailDeliveryFailed, digests_send, email_deliver, emails_requeue_stalled
 
 
 @shared_task(bind=True, name="notifications.deliver_email", max_retries=8)
@@ -16,7 +17,8 @@ def deliver_email(self, outgoing_email_id: int) -> str:
     """
     try:
         return email_deliver(outgoing_email_id=outgoing_email_id).status
-    except EmailDeliveryFailed as exc:
+    except (EmailDeliveryFailed, OperationalError) as exc:
+        # The mail server or the database is unavailable for now: try again later.
         if self.request.is_eager:
             return "failed"
         countdown = get_exponential_backoff_interval(
@@ -29,3 +31,9 @@ def deliver_email(self, outgoing_email_id: int) -> str:
 def send_daily_digests() -> int:
     """Beat runs this daily; running it twice sends no digest twice."""
     return digests_send()
+
+
+@shared_task(name="notifications.requeue_stalled_emails")
+def requeue_stalled_emails() -> int:
+    """Beat runs this every few minutes so that no queued e-mail is ever left behind."""
+    return emails_requeue_stalled()
