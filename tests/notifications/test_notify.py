@@ -69,6 +69,7 @@ def test_notify_with_default_preferences_emails_text_and_html_at_once(
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "Migrant Rights Network" in html
+    notification.email.refresh_from_db()
     assert notification.email.status == OutgoingEmail.Status.SENT
     assert notification.title == message.subject
     assert notification.url == url("organisation_detail", pk=organisation.pk)
