@@ -325,7 +325,7 @@ def digests_send(*, now=None, batch_size: int = 2000) -> int:
     now = now or timezone.now()
     due = (
         Notification.objects.digest_due()
-        .filter(created_at__lte=now)
+        .filter(created_at__lte=now, recipient__is_active=True)
         .select_related("recipient__profile")
         .order_by("recipient_id", "pk")
     )

@@ -92,10 +92,9 @@ class UnsubscribeView(TemplateView):
             return self.render_to_response({"error": error.message}, status=400)
         return self.render_to_response({"done": True, "kind": declared})
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, token):
         try:
-            services.unsubscribe_token_read(self.kwargs["token"])
+            services.unsubscribe_token_read(token)
         except DomainError as error:
-            context["error"] = error.message
-        return context
+            return self.render_to_response({"error": error.message}, status=400)
+        return self.render_to_response({})

@@ -188,9 +188,10 @@ def test_join_request_while_mail_server_is_down_succeeds_and_keeps_email_for_ret
     response = post(url("organisation_join", pk=organisation.pk))
 
     assert response.status_code == 302
-    assert Membership.objects.get(
-        user=requester, organisation=organisation
-    ).state == Membership.State.PENDING
+    assert (
+        Membership.objects.get(user=requester, organisation=organisation).state
+        == Membership.State.PENDING
+    )
     notification = Notification.objects.get(recipient=admin, kind="membership_requested")
     email = notification.email
     assert email.status == OutgoingEmail.Status.FAILED
