@@ -32,6 +32,13 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def interested_in(self, *, objectives=(), regions=()):
+        """Active users who follow any of these objectives or regions (for "call opened")."""
+        condition = models.Q(profile__objectives_of_interest__in=objectives) | models.Q(
+            profile__regions_of_interest__in=regions
+        )
+        return self.filter(condition, is_active=True).distinct()
+
 
 class CountryQuerySet(models.QuerySet):
     def member_states(self):

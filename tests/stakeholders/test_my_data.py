@@ -404,3 +404,26 @@ def test_signup_to_join_an_unknown_organisation_says_so_and_keeps_the_input(
     assert re.search(r'value="join_organisation"[^>]*checked', page)
     assert not User.objects.filter(email="amina@example.org").exists()
     assert not Membership.objects.exists()
+
+
+def test_users_interested_in_a_call_are_found_by_objective_or_region(reference_data):
+    from consultations.models import Objective
+    from stakeholders.models import Region
+
+    by_objective = ProfileFactory()
+    by_objective.objectives_of_interest.add(Objective.objects.get(number=8))
+    by_region = ProfileFactory()
+    by_region.regions_of_interest.add(Region.objects.get(code="ESCWA"))
+    both = ProfileFactory()
+    both.objectives_of_interest.add(Objective.objects.get(number=8))
+    both.regions_of_interest.add(Region.objects.get(code="ESCWA"))
+    ProfileFactory().regions_of_interest.add(Region.objects.get(code="ECE"))
+    gone = ProfileFactory()
+    gone.objectives_of_interest.add(Objective.objects.get(number=8))
+    User.objects.filter(pk=gone.user_id).update(is_active=False)
+
+    found = User.objects.interested_in(
+        objectives=Objective.objects.filter(number=8), regions=Region.objects.filter(code="ESCWA")
+    )
+
+    assert set(found) == {by_objective.user, by_region.user, both.user}
