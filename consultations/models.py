@@ -8,7 +8,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .querysets import CallQuerySet, InputQuerySet, ObjectiveQuerySet
 
@@ -162,7 +161,7 @@ class Call(models.Model):
     )
 
     objects = CallQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["opened_notice_sent_at"])
+    # Its history is registered in translation.py, after its translated fields exist.
 
     class Meta:
         ordering = ["-closes_at", "pk"]
@@ -403,8 +402,11 @@ class Input(models.Model):
     author_regions = models.ManyToManyField(
         "stakeholders.Region", blank=True, related_name="+", verbose_name=_("author's regions")
     )
-    reminders_sent = models.JSONField(
-        _("deadline reminders sent"), default=list, blank=True, editable=False
+    reminded_48h_at = models.DateTimeField(
+        _("48-hour reminder sent at"), null=True, blank=True, editable=False
+    )
+    reminded_2h_at = models.DateTimeField(
+        _("2-hour reminder sent at"), null=True, blank=True, editable=False
     )
 
     objects = InputQuerySet.as_manager()

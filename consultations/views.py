@@ -1,9 +1,43 @@
-"""Public pages of the consultations app."""
+"""Public pages of calls and inputs, and the author's pages to write, submit and manage inputs."""
 
-from django.db.models import Prefetch
-from django.views.generic import TemplateView
+from pathlib import Path
 
-from .models import Objective, ObjectiveCluster
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_ratelimit.decorators import ratelimit
+
+from gcmportal.errors import DomainError
+
+from . import services
+from .filters import CallFilter, InputFilter
+from .forms import AttachmentForm, InputForm
+from .models import (
+    Answer,
+    Attachment,
+    BackgroundDocument,
+    Call,
+    Input,
+    Objective,
+    ObjectiveCluster,
+)
+from .permissions import can_read_input, submission_options
+
+
+def limit_posts(rate: str):
+    """Rate-limit a view's POSTs per signed-in user."""
+    return method_decorator(
+        ratelimit(key="user_or_ip", rate=rate, method="POST", block=True), name="dispatch"
+    )
 
 
 class HomeView(TemplateView):
@@ -16,6 +50,350 @@ class HomeView(TemplateView):
         context["clusters"] = ObjectiveCluster.objects.prefetch_related(
             Prefetch("objectives", queryset=Objective.objects.order_by("number"))
         )
-        # Calls for inputs arrive with the input pipeline; until then there are none to list.
-        context["open_calls"] = []
+        context["open_calls"] = Call.objects.open().select_related("region").order_by("closes_at")
+        return context
+
+
+class CallListView(FilterView):
+    template_name = "consultations/call_list.html"
+    filterset_class = CallFilter
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Call.objects.select_related("region", "review", "consultation")
+            .with_published_count()
+            .order_by("-closes_at", "pk")
+        )
+
+
+class CallDetailView(DetailView):
+    template_name = "consultations/call_detail.html"
+    context_object_name = "call"
+
+    def get_queryset(self):
+        return Call.objects.select_related(
+            "region", "review", "consultation"
+        ).with_published_count()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call, user = self.object, self.request.user
+        context["questions"] = call.questions.all()
+        context["documents"] = call.documents.select_related("language")
+        context["objectives"] = call.objectives.all()
+        context["languages"] = call.accepted_languages.all()
+        if user.is_authenticated:
+            context["my_inputs"] = call.inputs.filter(author=user).order_by("-updated_at")
+            context["following"] = call.followers.filter(user=user).exists()
+            context["options"] = submission_options(user, call)
+        return context
+
+
+class CallFollowView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        call = get_object_or_404(Call, pk=pk)
+        if request.POST.get("follow") == "0":
+            services.call_unfollow(call=call, user=request.user)
+            messages.success(request, gettext("You no longer follow this call."))
+        else:
+            services.call_follow(call=call, user=request.user)
+            messages.success(request, gettext("You will be told of this call's news."))
+        return redirect("call_detail", pk=call.pk)
+
+
+@limit_posts("30/h")
+class InputStartView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        call = get_object_or_404(Call, pk=pk)
+        try:
+            input = services.input_create_draft(call=call, author=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("call_detail", pk=call.pk)
+        return redirect("input_edit", pk=input.pk)
+
+
+class AuthorInputMixin(LoginRequiredMixin):
+    """Loads an input of the signed-in author; anyone else's gives 404, whatever the id."""
+
+    def get_input(self) -> Input:
+        return get_object_or_404(
+            Input.objects.select_related("call", "language", "organisation", "state_country"),
+            pk=self.kwargs["pk"],
+            author=self.request.user,
+        )
+
+
+@limit_posts("600/h")
+class InputEditView(AuthorInputMixin, TemplateView):
+    """The input form: save as draft (also automatically), preview, or save changes."""
+
+    template_name = "consultations/input_form.html"
+
+    def form_for(self, input, data=None):
+        return InputForm(
+            data,
+            input=input,
+            user=self.request.user,
+            options=submission_options(self.request.user, input.call) or [input.on_behalf],
+        )
+
+    def get(self, request, pk):
+        input = self.get_input()
+        return self.render_to_response(self.context(input, self.form_for(input)))
+
+    def context(self, input, form, problems=None):
+        return {
+            "input": input,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "attachments": input.attachments.all(),
+            "problems": problems or {},
+            "editable": input.is_editable,
+        }
+
+    def post(self, request, pk):
+        input = self.get_input()
+        form = self.form_for(input, request.POST)
+        autosave = request.headers.get("X-Autosave") == "1"
+        if not input.is_editable:
+            message = gettext("This input can no longer be changed.")
+            if not input.call.is_open:
+                message = gettext(
+                    "The call is closed: your text was not saved here. Copy it if you need it."
+                )
+            if autosave:
+                return JsonResponse({"ok": False, "error": message}, status=409)
+            messages.error(request, message)
+            return redirect("input_edit", pk=input.pk)
+        if not form.is_valid():
+            if autosave:
+                return JsonResponse({"ok": False, "error": str(form.errors)}, status=400)
+            return self.render_to_response(self.context(input, form))
+        try:
+            input = services.input_save(input=input, by=request.user, **form.service_arguments())
+        except DomainError as error:
+            if autosave:
+                return JsonResponse({"ok": False, "error": error.message}, status=409)
+            form.add_error(None, error.message)
+            return self.render_to_response(self.context(input, form))
+        if autosave:
+            return JsonResponse(
+                {"ok": True, "version": input.version, "saved_at": timezone.now().isoformat()}
+            )
+        if "preview" in request.POST:
+            return redirect("input_preview", pk=input.pk)
+        if input.state == Input.State.DRAFT:
+            messages.success(request, gettext("Your draft is saved."))
+        else:
+            messages.success(request, gettext("Your changes are saved and kept as a revision."))
+        return redirect("input_edit", pk=input.pk)
+
+
+@limit_posts("60/h")
+class InputPreviewView(AuthorInputMixin, TemplateView):
+    """The input as it will be read, what still stops it, and the confirmed submission."""
+
+    template_name = "consultations/input_preview.html"
+
+    def get(self, request, pk):
+        input = self.get_input()
+        return self.render_to_response(self.context(input))
+
+    def context(self, input, problems=None):
+        return {
+            "input": input,
+            "answers": input.answers.select_related("question"),
+            "problems": problems if problems is not None else services.input_problems(input),
+            "attachments": input.attachments.all(),
+        }
+
+    def post(self, request, pk):
+        input = self.get_input()
+        if not request.POST.get("confirm"):
+            messages.error(request, gettext("Tick the box to confirm before you submit."))
+            return redirect("input_preview", pk=input.pk)
+        try:
+            input = services.input_submit(input=input, by=request.user)
+        except services.InputNotReady as error:
+            messages.error(request, error.message)
+            return self.render_to_response(self.context(input, error.problems))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("input_preview", pk=input.pk)
+        return redirect("input_receipt", pk=input.pk)
+
+
+class InputReceiptView(AuthorInputMixin, TemplateView):
+    template_name = "consultations/input_receipt.html"
+
+    def get_context_data(self, **kwargs):
+        input = self.get_input()
+        if input.state == Input.State.DRAFT:
+            raise Http404
+        return {**super().get_context_data(**kwargs), "input": input}
+
+
+@limit_posts("60/h")
+class InputWithdrawView(AuthorInputMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        input = self.get_input()
+        try:
+            services.input_withdraw(input=input, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                gettext("Your input %(reference)s is withdrawn.") % {"reference": input.reference},
+            )
+        return redirect("my_inputs")
+
+
+@limit_posts("60/h")
+class InputDeleteView(AuthorInputMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        input = self.get_input()
+        try:
+            services.input_delete_draft(input=input, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("input_edit", pk=input.pk)
+        messages.success(request, gettext("The draft is deleted."))
+        return redirect("my_inputs")
+
+
+@limit_posts("60/h")
+class AttachmentUploadView(AuthorInputMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        input = self.get_input()
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, gettext("Choose a file to attach."))
+        else:
+            try:
+                services.input_attach(
+                    input=input, by=request.user, upload=form.cleaned_data["file"]
+                )
+            except DomainError as error:
+                messages.error(
+                    request,
+                    gettext("“%(name)s” was not attached: %(reason)s")
+                    % {"name": form.cleaned_data["file"].name, "reason": error.message},
+                )
+            else:
+                messages.success(request, gettext("The file is attached."))
+        return redirect(f"{input_edit_url(input)}#attachments")
+
+
+def input_edit_url(input) -> str:
+    return reverse("input_edit", kwargs={"pk": input.pk})
+
+
+@limit_posts("120/h")
+class AttachmentDeleteView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("input"), pk=pk, input__author=request.user
+        )
+        try:
+            services.input_detach(attachment=attachment, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(f"{input_edit_url(attachment.input)}#attachments")
+
+
+class AttachmentDownloadView(View):
+    """Attachments are served only here, to whoever may read their input."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(Attachment.objects.select_related("input"), pk=pk)
+        if not can_read_input(request.user, attachment.input):
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=attachment.content_type != "application/pdf",
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+
+class BackgroundDocumentView(View):
+    """A call's background documents are public; they are served from the media storage."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(BackgroundDocument, pk=pk)
+        response = FileResponse(document.file.open("rb"), filename=Path(document.file.name).name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class MyInputsView(LoginRequiredMixin, TemplateView):
+    template_name = "consultations/my_inputs.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["inputs"] = (
+            Input.objects.by_author(self.request.user)
+            .select_related("call")
+            .annotate(attachment_count=Count("attachments"))
+            .order_by("-updated_at")
+        )
+        return context
+
+
+class InputListView(FilterView):
+    """Published inputs, across calls or of one call, filtered and searched."""
+
+    template_name = "consultations/input_list.html"
+    filterset_class = InputFilter
+    paginate_by = 20
+
+    def get_queryset(self):
+        inputs = Input.objects.published().with_public_relations().order_by("-published_at", "-pk")
+        self.call = None
+        if "pk" in self.kwargs:
+            self.call = get_object_or_404(Call, pk=self.kwargs["pk"])
+            inputs = inputs.filter(call=self.call)
+        return inputs.prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("question"))
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "call": self.call}
+
+
+class InputDetailView(DetailView):
+    """One input as its author consented: published inputs for all, others for author and staff."""
+
+    template_name = "consultations/input_detail.html"
+    context_object_name = "input"
+
+    def get_object(self, queryset=None):
+        input = get_object_or_404(Input.objects.with_public_relations(), pk=self.kwargs["pk"])
+        if not can_read_input(self.request.user, input):
+            raise Http404
+        return input
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["answers"] = self.object.answers.select_related("question")
+        context["attachments"] = self.object.attachments.all()
+        context["is_published"] = Input.objects.published().filter(pk=self.object.pk).exists()
         return context

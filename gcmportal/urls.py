@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("stakeholders.urls")),
     path("", include("notifications.urls")),
+    path("", include("consultations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

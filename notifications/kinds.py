@@ -64,6 +64,22 @@ KINDS = {
             _("The portal's staff could not verify you as a government focal point."),
         ),
         NotificationKind(
+            "input_receipt",
+            _("Receipts for your inputs"),
+            _("The reference number and a copy of each input you submit."),
+            mandatory=True,
+        ),
+        NotificationKind(
+            "deadline_reminder",
+            _("Deadline reminders"),
+            _("Your draft input is not submitted and the call closes soon."),
+        ),
+        NotificationKind(
+            "call_deadline_extended",
+            _("Deadlines extended"),
+            _("A call you follow accepts inputs for longer."),
+        ),
+        NotificationKind(
             "call_opened",
             _("New calls for inputs"),
             _("A call for inputs opens on an objective or in a region you follow."),

@@ -1,0 +1,112 @@
+"""Filters of the public lists of calls and of published inputs (shared with the API later)."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.filters import TranslatedModelChoiceFilter
+from stakeholders.forms import sort_by_label
+from stakeholders.models import Country, Language, Region, StakeholderGroup
+
+from .models import Answer, Call, GuidingPrinciple, Input, Objective
+
+
+def answers_matching(text: str):
+    """Ids of inputs whose answers match the words: full-text search on PostgreSQL, a plain
+    case-insensitive match of every word elsewhere."""
+    if connection.vendor == "postgresql":
+        return (
+            Answer.objects.annotate(document=SearchVector("text", config="simple"))
+            .filter(document=SearchQuery(text, config="simple", search_type="websearch"))
+            .values("input_id")
+        )
+    answers = Answer.objects.all()
+    for word in text.split():
+        answers = answers.filter(text__icontains=word)
+    return answers.values("input_id")
+
+
+class CallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Call.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, method="filter_status"
+    )
+    region = TranslatedModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
+    objective = TranslatedModelChoiceFilter(
+        label=_("Objective"), queryset=Objective.objects.all(), method="filter_objective"
+    )
+    language = TranslatedModelChoiceFilter(
+        label=_("Language"),
+        field_name="accepted_languages",
+        queryset=Language.objects.all(),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Call
+        fields = ["q", "kind", "status", "region", "objective", "language"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)
+
+    def filter_objective(self, queryset, name, value):
+        # A call with no objectives listed covers all 23.
+        return queryset.filter(Q(objectives=value) | Q(objectives__isnull=True)).distinct()
+
+
+class InputFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search the answers"), method="search")
+    objective = TranslatedModelChoiceFilter(
+        label=_("Objective"),
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        distinct=True,
+    )
+    principle = TranslatedModelChoiceFilter(
+        label=_("Guiding principle"),
+        field_name="principles",
+        queryset=GuidingPrinciple.objects.all(),
+        distinct=True,
+    )
+    stakeholder_group = TranslatedModelChoiceFilter(
+        label=_("Stakeholder group"),
+        field_name="author_group",
+        queryset=StakeholderGroup.objects.all(),
+    )
+    region = TranslatedModelChoiceFilter(
+        label=_("Region"),
+        field_name="author_regions",
+        queryset=Region.objects.all(),
+        distinct=True,
+    )
+    country = TranslatedModelChoiceFilter(
+        label=_("Country"), field_name="author_country", queryset=Country.objects.all()
+    )
+    language = TranslatedModelChoiceFilter(label=_("Language"), queryset=Language.objects.all())
+
+    class Meta:
+        model = Input
+        fields = [
+            "q",
+            "objective",
+            "principle",
+            "stakeholder_group",
+            "region",
+            "country",
+            "language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sort_by_label(self.form.fields["country"])
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(pk__in=answers_matching(value)) if value else queryset
