@@ -88,7 +88,7 @@ class InputForm(forms.Form):
         for checkbox in self["objectives"]:
             objective = objectives[str(checkbox.data["value"])]
             groups.setdefault(objective.cluster, []).append(checkbox)
-        return groups.items()
+        return sorted(groups.items(), key=lambda item: item[0].number if item[0] else 0)
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

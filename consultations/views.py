@@ -82,7 +82,7 @@ class CallDetailView(DetailView):
         context["questions"] = call.questions.all()
         context["documents"] = call.documents.select_related("language")
         context["objectives"] = call.objectives.all()
-        context["languages"] = call.accepted_languages.all()
+        context["accepted_languages"] = call.accepted_languages.all()
         if user.is_authenticated:
             context["my_inputs"] = call.inputs.filter(author=user).order_by("-updated_at")
             context["following"] = call.followers.filter(user=user).exists()
