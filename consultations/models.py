@@ -5,11 +5,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import CallQuerySet, InputQuerySet, ObjectiveQuerySet
+from .querysets import PUBLISHED, CallQuerySet, InputQuerySet, ObjectiveQuerySet
 
 
 class ObjectiveCluster(models.Model):
@@ -433,6 +434,19 @@ class Input(models.Model):
         indexes = [
             models.Index(fields=["call", "state"], name="input_call_state"),
             models.Index(fields=["author", "state"], name="input_author_state"),
+            # The public lists read only published, publishable inputs, newest first.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=PUBLISHED,
+                name="input_published_recent",
+            ),
+            models.Index(
+                "call",
+                F("published_at").desc(),
+                condition=PUBLISHED,
+                name="input_published_by_call",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,11 @@
 """Named read paths for consultation models."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+# What the public may read: published, and not kept private by its author.
+PUBLISHED = models.Q(published_at__isnull=False) & ~models.Q(consent="private")
 
 
 class ObjectiveQuerySet(models.QuerySet):
@@ -26,14 +30,16 @@ class CallQuerySet(models.QuerySet):
         return {"open": self.open, "upcoming": self.upcoming, "closed": self.closed}[status](at)
 
     def with_published_count(self):
-        """Annotate published_count: the inputs the public can read."""
-        return self.annotate(
-            published_count=models.Count(
-                "inputs",
-                filter=models.Q(inputs__published_at__isnull=False)
-                & ~models.Q(inputs__consent="private"),
-            )
+        """Annotate published_count: the inputs the public can read (one indexed count each)."""
+        published = (
+            self.model.inputs.rel.related_model.objects.published()
+            .filter(call=models.OuterRef("pk"))
+            .order_by()
+            .values("call")
+            .annotate(count=models.Count("pk"))
+            .values("count")
         )
+        return self.annotate(published_count=Coalesce(models.Subquery(published), 0))
 
 
 class InputQuerySet(models.QuerySet):
@@ -43,7 +49,7 @@ class InputQuerySet(models.QuerySet):
         The one place where publication consent is applied: pages, API, exports and reports
         all start here.
         """
-        return self.filter(published_at__isnull=False).exclude(consent="private")
+        return self.filter(PUBLISHED)
 
     def by_author(self, user):
         return self.filter(author=user)
@@ -51,5 +57,5 @@ class InputQuerySet(models.QuerySet):
     def with_public_relations(self):
         """What a public list or detail shows, loaded without one query per input."""
         return self.select_related(
-            "call", "organisation", "language", "author_group", "author_country", "author__profile"
+            "organisation", "language", "author_group", "author_country", "author__profile"
         ).prefetch_related("objectives", "principles")

@@ -386,7 +386,9 @@ class InputDetailView(DetailView):
     context_object_name = "input"
 
     def get_object(self, queryset=None):
-        input = get_object_or_404(Input.objects.with_public_relations(), pk=self.kwargs["pk"])
+        input = get_object_or_404(
+            Input.objects.with_public_relations().select_related("call"), pk=self.kwargs["pk"]
+        )
         if not can_read_input(self.request.user, input):
             raise Http404
         return input

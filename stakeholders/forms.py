@@ -5,8 +5,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +27,32 @@ from .models import (
 )
 
 
+class QuickSelect(forms.Select):
+    """A <select> rendered in Python: long lists (249 countries) cost a template per option
+    with Django's own widget, which made list pages slow."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option_value,
+                    mark_safe(" selected") if str(option_value) in selected else "",
+                    label,
+                )
+                for option_value, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class TranslatedChoiceField(forms.ModelChoiceField):
     """Shows reference rows by their name in the reader's language."""
+
+    widget = QuickSelect
 
     def label_from_instance(self, obj) -> str:
         return str(obj)
