@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from gcmportal.errors import DomainError
 from notifications.services import notify
-from stakeholders.models import User
+from stakeholders.models import Region, User
 from stakeholders.services import stakeholder_reference_data_load
 
 from . import reference
@@ -338,7 +338,12 @@ def input_submit(*, input: Input, by) -> Input:
             ]
         )
         if first_submission and input.author_country:
-            input.author_regions.set(input.author_country.regions.all())
+            # Only the commissions the country lies in: France is not counted in ECLAC.
+            input.author_regions.set(
+                Region.objects.filter(
+                    memberships__country=input.author_country, memberships__within_region=True
+                )
+            )
         _keep_revision(input, by)
         notify(
             recipient=by,
@@ -412,6 +417,8 @@ def input_attach(*, input: Input, by, upload) -> Attachment:
         attachment.save()
         input.version += 1
         input.save(update_fields=["version", "updated_at"])
+        if input.state != Input.State.DRAFT:
+            _keep_revision(input, by)
     return attachment
 
 
@@ -424,6 +431,8 @@ def input_detach(*, attachment: Attachment, by) -> None:
         attachment.delete()
         input.version += 1
         input.save(update_fields=["version", "updated_at"])
+        if input.state != Input.State.DRAFT:
+            _keep_revision(input, by)
 
 
 # --- Calls --------------------------------------------------------------------------------------
@@ -464,8 +473,11 @@ def call_extend_deadline(*, call: Call, closes_at, by) -> Call:
     return call
 
 
-# (field recording the reminder, how long before the call closes it goes out)
-REMINDERS = [("reminded_48h_at", timedelta(hours=48)), ("reminded_2h_at", timedelta(hours=2))]
+# (field recording the reminder, sent from this long before closing, until this long before)
+REMINDERS = [
+    ("reminded_48h_at", timedelta(hours=48), timedelta(hours=2)),
+    ("reminded_2h_at", timedelta(hours=2), timedelta(0)),
+]
 
 
 def reminders_send_due(*, now=None) -> int:
@@ -476,11 +488,12 @@ def reminders_send_due(*, now=None) -> int:
     """
     now = now or timezone.now()
     sent = 0
-    for field, before in REMINDERS:
+    for field, before, until in REMINDERS:
+        # A draft started in the last 2 hours gets the 2-hour reminder only, not both at once.
         due = Input.objects.filter(
             state=Input.State.DRAFT,
             call__opens_at__lte=now,
-            call__closes_at__gt=now,
+            call__closes_at__gt=now + until,
             call__closes_at__lte=now + before,
             author__is_active=True,
             **{f"{field}__isnull": True},

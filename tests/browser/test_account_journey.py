@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 
 from tests.support import links_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Nairobi-inputs-2026"
 

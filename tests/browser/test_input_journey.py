@@ -10,7 +10,10 @@ from consultations.models import Call, GuidingQuestion, Input
 from stakeholders.models import Country, Language, Region, StakeholderGroup
 from tests.factories import PASSWORD, ProfileFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

@@ -9,7 +9,10 @@ from stakeholders.models import Country, Organisation, StakeholderGroup
 from tests.factories import OrganisationFactory, StaffFactory
 from tests.support import links_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Dakar-Paris-2026!"
 

@@ -76,7 +76,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(redis_url, transactional_db, tmp_path):
+def worker(redis_url, transactional_db, django_db_serialized_rollback, tmp_path):
     """A Celery worker process consuming a private queue; yields (queue, mail folder, log)."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     mail_dir = tmp_path / "mail"

@@ -609,7 +609,7 @@ def run_at_once(*operations) -> list[str]:
     reason="needs row locks (SELECT ... FOR UPDATE), which SQLite does not have: CI runs it "
     "on PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("scenario", ["both step down", "each removes the other"])
 def test_two_admins_stepping_down_at_the_same_moment_leave_one_admin(scenario):
     # A race shows only when both requests overlap, so try several times.
