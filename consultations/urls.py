@@ -17,6 +17,7 @@ urlpatterns = [
     path("inputs/<int:pk>/preview/", views.InputPreviewView.as_view(), name="input_preview"),
     path("inputs/<int:pk>/receipt/", views.InputReceiptView.as_view(), name="input_receipt"),
     path("inputs/<int:pk>/withdraw/", views.InputWithdrawView.as_view(), name="input_withdraw"),
+    path("inputs/<int:pk>/copy.pdf", views.InputCopyView.as_view(), name="input_copy"),
     path("inputs/<int:pk>/delete/", views.InputDeleteView.as_view(), name="input_delete"),
     path(
         "inputs/<int:pk>/attachments/",

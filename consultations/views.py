@@ -5,8 +5,9 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -15,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_ratelimit.decorators import ratelimit
+from weasyprint import HTML
 
 from gcmportal.errors import DomainError
 
@@ -341,6 +343,31 @@ class BackgroundDocumentView(View):
         document = get_object_or_404(BackgroundDocument, pk=pk)
         response = FileResponse(document.file.open("rb"), filename=Path(document.file.name).name)
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@method_decorator(ratelimit(key="user", rate="60/h", block=True), name="dispatch")
+class InputCopyView(AuthorInputMixin, View):
+    """A PDF copy of one's own input (drafts too: nothing typed is lost after the deadline).
+
+    Small enough to render in the request: one input, a few pages.
+    """
+
+    def get(self, request, pk):
+        input = self.get_input()
+        html = render_to_string(
+            "consultations/input_copy.html",
+            {
+                "input": input,
+                "answers": input.answers.select_related("question"),
+                "attachments": input.attachments.all(),
+            },
+            request=request,
+        )
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        name = input.reference or f"draft-{input.pk}"
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
 
 
