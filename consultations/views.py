@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from weasyprint import HTML
 
 from gcmportal.errors import DomainError
+from gcmportal.ratelimits import limit_posts
 
 from . import services
 from .filters import CallFilter, InputFilter
@@ -33,13 +34,6 @@ from .models import (
     ObjectiveCluster,
 )
 from .permissions import can_read_input, submission_options
-
-
-def limit_posts(rate: str):
-    """Rate-limit a view's POSTs per signed-in user."""
-    return method_decorator(
-        ratelimit(key="user_or_ip", rate=rate, method="POST", block=True), name="dispatch"
-    )
 
 
 class HomeView(TemplateView):

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_ratelimit.decorators import ratelimit
 
 from gcmportal.errors import DomainError
+from gcmportal.ratelimits import limit_posts
 
 from . import services
 from .filters import OrganisationFilter
@@ -30,13 +31,6 @@ from .forms import (
 )
 from .models import Membership, Organisation, Profile
 from .permissions import can_view_organisation, is_organisation_admin
-
-
-def limit_posts(rate: str):
-    """Rate-limit a view's POSTs per signed-in user (per address for visitors)."""
-    return method_decorator(
-        ratelimit(key="user_or_ip", rate=rate, method="POST", block=True), name="dispatch"
-    )
 
 
 class TermsView(TemplateView):
