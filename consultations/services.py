@@ -108,6 +108,13 @@ def input_create_draft(*, call: Call, author) -> Input:
     options = submission_options(author, call)
     if not options:
         raise DomainError(_eligibility_message(call))
+    untouched = (
+        Input.objects.filter(call=call, author=author, state=Input.State.DRAFT, version=1)
+        .order_by("-created_at")
+        .first()
+    )
+    if untouched:
+        return untouched  # a double click on "Write an input" starts one draft, not two
     profile = getattr(author, "profile", None)
     language = (
         call.accepted_languages.filter(code=profile.preferred_language.split("-")[0]).first()

@@ -526,3 +526,31 @@ def test_extending_a_deadline_to_an_earlier_time_is_refused():
 
     call.refresh_from_db()
     assert call.closes_at == previous
+
+
+def test_inputs_of_an_erased_account_stay_published_without_its_name(client, post):
+    from stakeholders.services import account_erase
+
+    input = submitted_input(call=CallFactory(pre_moderation=False))
+    name = input.author.display_name
+    assert name in client.get(reverse("input_detail", kwargs={"pk": input.pk})).content.decode()
+
+    account_erase(user=input.author)
+
+    page = client.get(reverse("input_detail", kwargs={"pk": input.pk})).content.decode()
+    assert "Published without attribution" in page
+    assert name not in page
+    assert "erased" not in page
+    assert input.answers.first().text in page
+
+
+def test_a_double_click_on_write_an_input_starts_one_draft(client, post):
+    call = CallFactory()
+    author = AuthorFactory()
+    client.force_login(author)
+
+    first = post(reverse("input_start", kwargs={"pk": call.pk}))
+    second = post(reverse("input_start", kwargs={"pk": call.pk}))
+
+    assert first["Location"] == second["Location"]
+    assert Input.objects.filter(author=author).count() == 1
