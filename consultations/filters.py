@@ -2,9 +2,9 @@
 
 import django_filters
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -16,13 +16,14 @@ from .models import Answer, Call, GuidingPrinciple, Input, Objective
 
 
 def answers_matching(text: str):
-    """Ids of inputs whose answers match the words: full-text search on PostgreSQL, a plain
-    case-insensitive match of every word elsewhere."""
+    """Ids of inputs whose answers match the words: full-text search on PostgreSQL (the
+    answers' stored search_vector column, see migration 0005), a plain case-insensitive match
+    of every word elsewhere."""
     if connection.vendor == "postgresql":
-        return (
-            Answer.objects.annotate(document=SearchVector("text", config="simple"))
-            .filter(document=SearchQuery(text, config="simple", search_type="websearch"))
-            .values("input_id")
+        return RawSQL(
+            "SELECT input_id FROM consultations_answer "
+            "WHERE search_vector @@ websearch_to_tsquery('simple', %s)",
+            [text],
         )
     answers = Answer.objects.all()
     for word in text.split():

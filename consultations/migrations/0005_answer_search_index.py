@@ -1,25 +1,33 @@
-"""A full-text index of the answers, on PostgreSQL only (SQLite searches without one)."""
+"""Full-text search of the answers on PostgreSQL: a stored tsvector column kept by the
+database itself (generated), with a GIN index. SQLite searches without them."""
 
 from django.db import migrations
 
-CREATE = (
-    "CREATE INDEX IF NOT EXISTS answer_text_search ON consultations_answer "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(text, '')))"
-)
-DROP = "DROP INDEX IF EXISTS answer_text_search"
+CREATE = [
+    "ALTER TABLE consultations_answer ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, COALESCE(text, ''))) STORED",
+    "CREATE INDEX IF NOT EXISTS answer_search_vector ON consultations_answer "
+    "USING gin (search_vector)",
+]
+DROP = [
+    "DROP INDEX IF EXISTS answer_search_vector",
+    "ALTER TABLE consultations_answer DROP COLUMN IF EXISTS search_vector",
+]
 
 
-def create_index(apps, schema_editor):
+def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        for statement in CREATE:
+            schema_editor.execute(statement)
 
 
-def drop_index(apps, schema_editor):
+def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        for statement in DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
     dependencies = [("consultations", "0004_published_input_indexes")]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [migrations.RunPython(create, drop)]
