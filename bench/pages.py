@@ -56,6 +56,8 @@ def main() -> None:
     group = StakeholderGroup.objects.get(code="civil_society")
     country = Country.objects.get(code="MX")
     pages = {
+        # The same layout with no data at all: how fast this machine is right now.
+        "baseline: terms page (no queries)": "/en/terms/",
         "calls list": "/en/calls/",
         "calls list, open, objective 8": f"/en/calls/?status=open&objective={objective.pk}",
         "call detail": f"/en/calls/{call.pk}/",

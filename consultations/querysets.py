@@ -36,7 +36,7 @@ class CallQuerySet(models.QuerySet):
             .filter(call=models.OuterRef("pk"))
             .order_by()
             .values("call")
-            .annotate(count=models.Count("pk"))
+            .annotate(count=models.Count("*"))
             .values("count")
         )
         return self.annotate(published_count=Coalesce(models.Subquery(published), 0))

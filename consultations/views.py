@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -392,8 +392,16 @@ class InputListView(FilterView):
         if "pk" in self.kwargs:
             self.call = get_object_or_404(Call, pk=self.kwargs["pk"])
             inputs = inputs.filter(call=self.call)
-        return inputs.prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.select_related("question"))
+        first_answer = (
+            Answer.objects.filter(input=OuterRef("pk"))
+            .order_by("question__position", "question_id")
+            .values("text")[:1]
+        )
+        # The cards show objectives, not principles: no query for what is not shown.
+        return (
+            inputs.prefetch_related(None)
+            .prefetch_related("objectives")
+            .annotate(excerpt=Subquery(first_answer))
         )
 
     def get_context_data(self, **kwargs):
