@@ -8,8 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from stakeholders.filters import TranslatedModelChoiceFilter
-from stakeholders.forms import sort_by_label
+from stakeholders.filters import ReferenceFilterSet, TranslatedModelChoiceFilter
 from stakeholders.models import Country, Language, Region, StakeholderGroup
 
 from .models import Answer, Call, GuidingPrinciple, Input, Objective
@@ -31,7 +30,7 @@ def answers_matching(text: str):
     return answers.values("input_id")
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(ReferenceFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Call.Kind.choices)
     status = django_filters.ChoiceFilter(
@@ -70,7 +69,7 @@ class CallFilter(django_filters.FilterSet):
         return queryset.filter(Q(objectives=value) | Q(objectives__isnull=True)).distinct()
 
 
-class InputFilter(django_filters.FilterSet):
+class InputFilter(ReferenceFilterSet):
     q = django_filters.CharFilter(label=_("Search the answers"), method="search")
     objective = TranslatedModelChoiceFilter(
         label=_("Objective"), queryset=Objective.objects.all(), method="tagged"
@@ -116,10 +115,6 @@ class InputFilter(django_filters.FilterSet):
             "country",
             "language",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        sort_by_label(self.form.fields["country"])
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,9 +1,10 @@
 """Filters of the public directory of organisations (shared with the API later)."""
 
 import django_filters
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from .forms import TranslatedChoiceField, sort_by_label
+from .forms import TranslatedChoiceField, cache_choices
 from .models import Country, Organisation, Region, StakeholderGroup
 
 
@@ -11,7 +12,18 @@ class TranslatedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = TranslatedChoiceField
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class ReferenceFilterSet(django_filters.FilterSet):
+    """A filter set whose reference lists (groups, countries, regions, ...) come from the
+    shared cache, countries sorted in the reader's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if isinstance(field, ModelChoiceField):
+                cache_choices(field, sort=name == "country")
+
+
+class OrganisationFilter(ReferenceFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     stakeholder_group = TranslatedModelChoiceFilter(
         label=_("Stakeholder group"), queryset=StakeholderGroup.objects.all()
@@ -29,10 +41,6 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "stakeholder_group", "country", "region"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        sort_by_label(self.form.fields["country"])
 
     def search(self, queryset, name, value):
         return queryset.search(value.strip())

@@ -81,22 +81,30 @@ class TranslatedMultipleChoiceField(forms.ModelMultipleChoiceField):
         return str(obj)
 
 
-def sort_by_label(field: forms.ModelChoiceField) -> None:
-    """Order a country list alphabetically in the reader's language, not by ISO code.
+def cache_choices(field: forms.ModelChoiceField, *, sort: bool = False) -> None:
+    """Give a reference list its choices from the shared cache (ten minutes, per language and
+    query), optionally sorted by label in the reader's language.
 
-    Translating and sorting 249 names on every page with a filter form is measurable, so the
-    sorted list is kept in the shared cache for ten minutes per language and query.
+    Filter forms show several reference lists on every list page: without this, each costs a
+    query and, for the 249 countries, translating and sorting every name.
     """
-    fingerprint = f"{get_language()}|{field.queryset.query}|{field.empty_label}"
-    key = "sorted-choices:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    fingerprint = f"{get_language()}|{field.queryset.query}|{field.empty_label}|{sort}"
+    key = "choices:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     choices = cache.get(key)
     if choices is None:
         pairs = [(str(value), str(label)) for value, label in field.choices]
-        empty = [pair for pair in pairs if pair[0] == ""]
-        rest = sorted((pair for pair in pairs if pair[0] != ""), key=lambda p: p[1].casefold())
-        choices = empty + rest
+        if sort:
+            empty = [pair for pair in pairs if pair[0] == ""]
+            rest = sorted((p for p in pairs if p[0] != ""), key=lambda p: p[1].casefold())
+            pairs = empty + rest
+        choices = pairs
         cache.set(key, choices, timeout=600)
     field.choices = choices
+
+
+def sort_by_label(field: forms.ModelChoiceField) -> None:
+    """Order a country list alphabetically in the reader's language, not by ISO code."""
+    cache_choices(field, sort=True)
 
 
 class ProfileFields(forms.Form):
