@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import TranslatedChoiceField, TranslatedMultipleChoiceField
 
-from .models import GuidingPrinciple, Input, Objective
-from .permissions import organisations_user_may_speak_for, states_user_may_speak_for
+from .models import GuidingPrinciple, Input, InputTransition, Objective
+from .permissions import (
+    moderators,
+    organisations_user_may_speak_for,
+    states_user_may_speak_for,
+)
 
 
 class InputForm(forms.Form):
@@ -113,3 +117,96 @@ class AttachmentForm(forms.Form):
             attrs={"accept": ".pdf,.docx,.odt,.txt,application/pdf,text/plain"}
         ),
     )
+
+
+# --- Moderation (admin) ------------------------------------------------------------------------
+
+
+class RejectForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", "---------")]
+        + [
+            choice
+            for choice in InputTransition.Reason.choices
+            if choice[0] != InputTransition.Reason.DUPLICATE
+        ],
+        error_messages={"required": _("Choose the reason for rejecting from the list.")},
+    )
+    reason = forms.CharField(
+        label=_("Explanation for the author (required for “other reason”)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("What the author should change"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Tell the author what to change.")},
+    )
+
+
+class DuplicateForm(forms.Form):
+    original_reference = forms.CharField(
+        label=_("Reference of the input it repeats"),
+        max_length=40,
+        help_text=_("For example GCM-2026-ECE-000123."),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        error_messages={"required": _("Give the reference of the input it repeats.")},
+    )
+    reason = forms.CharField(
+        label=_("Explanation for the author (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for unpublishing, sent to the author"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Give the reason for unpublishing this input.")},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note (moderators only)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("Write the note first.")},
+    )
+
+
+class RetagForm(forms.Form):
+    objectives = TranslatedMultipleChoiceField(
+        label=_("Objectives"),
+        queryset=Objective.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("An input addresses at least one objective.")},
+    )
+    principles = TranslatedMultipleChoiceField(
+        label=_("Guiding principles"),
+        queryset=GuidingPrinciple.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class AssignForm(forms.Form):
+    moderator = forms.ModelChoiceField(
+        label=_("Moderator"),
+        queryset=None,
+        required=False,
+        empty_label=_("nobody (unassign)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moderator"].queryset = moderators()

@@ -409,6 +409,15 @@ class Input(models.Model):
     reminded_2h_at = models.DateTimeField(
         _("2-hour reminder sent at"), null=True, blank=True, editable=False
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_inputs",
+        verbose_name=_("assigned to"),
+        help_text=_("The moderator who looks after this input."),
+    )
 
     objects = InputQuerySet.as_manager()
 
@@ -416,6 +425,7 @@ class Input(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("input")
         verbose_name_plural = _("inputs")
+        permissions = [("moderate_input", _("Can moderate inputs"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(on_behalf="organisation")
@@ -446,6 +456,13 @@ class Input(models.Model):
                 F("published_at").desc(),
                 condition=PUBLISHED,
                 name="input_published_by_call",
+            ),
+            # The moderation queue: oldest submitted first.
+            models.Index(
+                "submitted_at",
+                "id",
+                condition=models.Q(submitted_at__isnull=False),
+                name="input_queue_order",
             ),
         ]
 
@@ -541,11 +558,34 @@ class InputRevision(models.Model):
 
 
 class InputTransition(models.Model):
-    """Who moved an input from which state to which, when and why (authors and moderators)."""
+    """One entry of an input's history: a transition (the author's or a moderator's) or another
+    moderation step (tags corrected, internal note, assignment). Never changed, never deleted.
+    """
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        WITHDRAW = "withdraw", _("withdrawn by the author")
+        APPROVE = "approve", _("approved")
+        REJECT = "reject", _("rejected")
+        REQUEST_CHANGES = "request_changes", _("changes requested")
+        MARK_DUPLICATE = "mark_duplicate", _("marked as a duplicate")
+        UNPUBLISH = "unpublish", _("unpublished")
+        RETAG = "retag", _("tags corrected")
+        NOTE = "note", _("internal note")
+        ASSIGN = "assign", _("assigned")
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("off-topic")
+        ABUSIVE = "abusive", _("abusive or hateful")
+        SPAM = "spam", _("spam or advertising")
+        DUPLICATE = "duplicate", _("duplicate of another input")
+        PERSONAL_DATA = "personal_data", _("contains personal data of others")
+        OTHER = "other", _("other reason")
 
     input = models.ForeignKey(
         Input, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("input")
     )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
     from_state = models.CharField(_("from"), max_length=20, choices=Input.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Input.State.choices)
     by = models.ForeignKey(
@@ -555,16 +595,81 @@ class InputTransition(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason_code = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     reason = models.TextField(_("reason or message"), blank=True)
+    duplicate_of = models.ForeignKey(
+        Input,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["input", "at", "pk"]
-        verbose_name = _("input transition")
-        verbose_name_plural = _("input transitions")
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action__in=["reject", "mark_duplicate"])
+                | ~models.Q(reason_code=""),
+                name="transition_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action__in=["request_changes", "unpublish", "note"])
+                | ~models.Q(reason=""),
+                name="transition_message_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action="mark_duplicate") | models.Q(duplicate_of__isnull=False),
+                name="transition_duplicate_names_original",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.input}: {self.from_state} → {self.to_state}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as a reader sees it: the listed reason, then the moderator's words."""
+        label = self.Reason(self.reason_code).label if self.reason_code else ""
+        return " — ".join(str(part) for part in (label, self.reason) if part)
+
+
+class ModerationScope(models.Model):
+    """The calls and regions one moderator covers; with neither, the moderator covers all."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_scope",
+        verbose_name=_("moderator"),
+    )
+    calls = models.ManyToManyField(
+        Call, blank=True, related_name="+", verbose_name=_("calls covered")
+    )
+    regions = models.ManyToManyField(
+        "stakeholders.Region",
+        blank=True,
+        related_name="+",
+        verbose_name=_("regions covered"),
+        help_text=_(
+            "Inputs to this region's calls, and inputs from authors in this region to global calls."
+        ),
+    )
+    backlog_notice_sent_on = models.DateField(
+        _("last backlog notice sent on"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("moderator's coverage")
+        verbose_name_plural = _("moderators' coverage")
+
+    def __str__(self) -> str:
+        return str(self.moderator)
 
 
 class ReferenceCounter(models.Model):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,11 +24,15 @@ from .models import (
     Input,
     InputRevision,
     InputTransition,
+    ModerationScope,
     Objective,
     ObjectiveCluster,
     ReferenceCounter,
 )
 from .permissions import (
+    can_moderate_input,
+    inputs_staff_may_see,
+    moderators,
     organisations_user_may_speak_for,
     states_user_may_speak_for,
     submission_options,
@@ -295,11 +299,13 @@ def _keep_revision(input: Input, by) -> InputRevision:
     )
 
 
-def _transition(input: Input, to_state: str, by, reason: str = "") -> None:
-    InputTransition.objects.create(
-        input=input, from_state=input.state, to_state=to_state, by=by, reason=reason
+def _transition(input: Input, to_state: str, by, *, action: str, **recorded) -> InputTransition:
+    """Record a step of the input's history and move it to `to_state` (unsaved)."""
+    entry = InputTransition.objects.create(
+        input=input, action=action, from_state=input.state, to_state=to_state, by=by, **recorded
     )
     input.state = to_state
+    return entry
 
 
 def input_submit(*, input: Input, by) -> Input:
@@ -330,7 +336,7 @@ def input_submit(*, input: Input, by) -> Input:
             input.submitted_at = now
         if not input.call.pre_moderation:
             input.published_at = now
-        _transition(input, Input.State.SUBMITTED, by)
+        _transition(input, Input.State.SUBMITTED, by, action=InputTransition.Action.SUBMIT)
         input.version += 1
         input.save(
             update_fields=[
@@ -382,7 +388,9 @@ def input_withdraw(*, input: Input, by, reason: str = "") -> Input:
             return input
         if input.state == Input.State.DRAFT:
             raise DomainError(gettext("A draft is not submitted: delete it instead."))
-        _transition(input, Input.State.WITHDRAWN, by, reason)
+        _transition(
+            input, Input.State.WITHDRAWN, by, action=InputTransition.Action.WITHDRAW, reason=reason
+        )
         input.published_at = None
         input.version += 1
         input.save(update_fields=["state", "published_at", "version", "updated_at"])
@@ -440,6 +448,294 @@ def input_detach(*, attachment: Attachment, by) -> None:
         input.save(update_fields=["version", "updated_at"])
         if input.state != Input.State.DRAFT:
             _keep_revision(input, by)
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+class DecisionConflict(DomainError):
+    """The input changed (another moderator decided, or its author edited it) since the
+    moderator's page showed it; nothing was overwritten."""
+
+
+def _lock_for_moderation(input: Input, by, version: int | None) -> Input:
+    """Lock the input and check the moderator may act on it, as it stands now.
+
+    `version` is the version the moderator's page showed: if the input changed since, the
+    moderator is told by whom and nothing is written.
+    """
+    locked = _lock_input(input)
+    if not can_moderate_input(by, locked):
+        raise DomainError(gettext("You are not allowed to moderate this input."))
+    if version is not None and version != locked.version:
+        raise DecisionConflict(_changed_meanwhile_message(locked))
+    return locked
+
+
+def _changed_meanwhile_message(input: Input) -> str:
+    last = input.transitions.select_related("by").order_by("-at", "-pk").first()
+    if last is None or last.action in (InputTransition.Action.SUBMIT, InputTransition.Action.NOTE):
+        return gettext(
+            "%(reference)s was changed by its author since you opened it. Nothing was "
+            "overwritten: read it again before deciding."
+        ) % {"reference": input}
+    return gettext(
+        "%(reference)s changed since you opened it: %(action)s by %(who)s at %(at)s UTC. "
+        "Nothing was overwritten: read it again before deciding."
+    ) % {
+        "reference": input,
+        "action": last.get_action_display(),
+        "who": last.by or gettext("someone"),
+        "at": last.at.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _require_state(input: Input, *allowed: str) -> None:
+    if input.state not in allowed:
+        raise DomainError(
+            gettext("%(reference)s is %(state)s: this decision is not possible now.")
+            % {"reference": input, "state": input.get_state_display()}
+        )
+
+
+def _decide(
+    input: Input,
+    *,
+    by,
+    version: int | None,
+    action: str,
+    to_state: str,
+    allowed_from: tuple[str, ...] = (Input.State.SUBMITTED,),
+    notice: str | None = None,
+    **recorded,
+) -> Input:
+    """The shape of every moderation decision: lock, check, record, publish or not, notify."""
+    with transaction.atomic():
+        input = _lock_for_moderation(input, by, version)
+        _require_state(input, *allowed_from)
+        if action == InputTransition.Action.UNPUBLISH and input.published_at is None:
+            raise DomainError(
+                gettext("%(reference)s is not published: there is nothing to unpublish.")
+                % {"reference": input}
+            )
+        entry = _transition(input, to_state, by, action=action, **recorded)
+        if to_state == Input.State.APPROVED and action == InputTransition.Action.APPROVE:
+            input.published_at = input.published_at or timezone.now()
+        else:
+            input.published_at = None
+        input.version += 1
+        input.save(update_fields=["state", "published_at", "version", "updated_at"])
+        if notice:
+            notify(
+                recipient=input.author,
+                kind_code=notice,
+                context={"input": input, "decision": entry, "call": input.call},
+                link=(
+                    "input_edit" if to_state == Input.State.CHANGES_REQUESTED else "input_detail",
+                    {"pk": input.pk},
+                ),
+            )
+    return input
+
+
+def input_approve(*, input: Input, by, version: int | None = None) -> Input:
+    """Approve a submitted input: it is published, as its author consented (or stays so)."""
+    return _decide(
+        input,
+        by=by,
+        version=version,
+        action=InputTransition.Action.APPROVE,
+        to_state=Input.State.APPROVED,
+        notice="input_approved",
+    )
+
+
+def input_reject(
+    *, input: Input, by, reason_code: str, reason: str = "", version: int | None = None
+) -> Input:
+    """Reject a submitted input for a listed reason (and the moderator's words for "other")."""
+    reason = (reason or "").strip()
+    if reason_code not in InputTransition.Reason.values:
+        raise DomainError(gettext("Choose the reason for rejecting this input."))
+    if reason_code == InputTransition.Reason.DUPLICATE:
+        raise DomainError(
+            gettext("To reject a duplicate, mark it as a duplicate of the other input.")
+        )
+    if reason_code == InputTransition.Reason.OTHER and not reason:
+        raise DomainError(gettext("Explain the reason for rejecting this input."))
+    return _decide(
+        input,
+        by=by,
+        version=version,
+        action=InputTransition.Action.REJECT,
+        to_state=Input.State.REJECTED,
+        notice="input_rejected",
+        reason_code=reason_code,
+        reason=reason,
+    )
+
+
+def input_request_changes(*, input: Input, by, message: str, version: int | None = None) -> Input:
+    """Send a submitted input back to its author, who may change and resubmit it."""
+    message = (message or "").strip()
+    if not message:
+        raise DomainError(gettext("Tell the author what to change."))
+    return _decide(
+        input,
+        by=by,
+        version=version,
+        action=InputTransition.Action.REQUEST_CHANGES,
+        to_state=Input.State.CHANGES_REQUESTED,
+        notice="input_changes_requested",
+        reason=message,
+    )
+
+
+def input_mark_duplicate(
+    *, input: Input, by, original_reference: str, reason: str = "", version: int | None = None
+) -> Input:
+    """Reject a submitted input as a duplicate of another submitted input, named by reference."""
+    original = (
+        Input.objects.exclude(state=Input.State.DRAFT)
+        .filter(reference__iexact=(original_reference or "").strip())
+        .first()
+    )
+    if original is None:
+        raise DomainError(
+            gettext("No submitted input has the reference “%(reference)s”.")
+            % {"reference": original_reference}
+        )
+    if original.pk == input.pk:
+        raise DomainError(gettext("An input cannot be a duplicate of itself."))
+    return _decide(
+        input,
+        by=by,
+        version=version,
+        action=InputTransition.Action.MARK_DUPLICATE,
+        to_state=Input.State.REJECTED,
+        notice="input_rejected",
+        reason_code=InputTransition.Reason.DUPLICATE,
+        reason=(reason or "").strip(),
+        duplicate_of=original,
+    )
+
+
+def input_unpublish(*, input: Input, by, reason: str, version: int | None = None) -> Input:
+    """Take an approved input off the public pages; it stays approved and counted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(gettext("Give the reason for unpublishing this input."))
+    return _decide(
+        input,
+        by=by,
+        version=version,
+        action=InputTransition.Action.UNPUBLISH,
+        to_state=Input.State.APPROVED,
+        allowed_from=(Input.State.APPROVED,),
+        notice="input_unpublished",
+        reason=reason,
+    )
+
+
+def input_retag(*, input: Input, by, objectives, principles, version: int | None = None) -> Input:
+    """Correct the objectives and principles an input is tagged with; the change is recorded."""
+    objectives, principles = list(objectives), list(principles)
+    if not objectives:
+        raise DomainError(gettext("An input addresses at least one objective."))
+    with transaction.atomic():
+        input = _lock_for_moderation(input, by, version)
+        before = {
+            "objectives": sorted(input.objectives.values_list("number", flat=True)),
+            "principles": sorted(input.principles.values_list("number", flat=True)),
+        }
+        after = {
+            "objectives": sorted(o.number for o in objectives),
+            "principles": sorted(p.number for p in principles),
+        }
+        if before == after:
+            return input
+        input.objectives.set(objectives)
+        input.principles.set(principles)
+        _transition(
+            input,
+            input.state,
+            by,
+            action=InputTransition.Action.RETAG,
+            details={"before": before, "after": after},
+        )
+        input.version += 1
+        input.save(update_fields=["version", "updated_at"])
+        _keep_revision(input, by)
+    return input
+
+
+def input_note_add(*, input: Input, by, text: str) -> InputTransition:
+    """An internal note for the other moderators; the author never sees it."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(gettext("Write the note first."))
+    with transaction.atomic():
+        input = _lock_for_moderation(input, by, None)
+        return _transition(input, input.state, by, action=InputTransition.Action.NOTE, reason=text)
+
+
+def input_assign(*, input: Input, by, moderator) -> Input:
+    """Give an input to a moderator who covers it (or to nobody, with None)."""
+    with transaction.atomic():
+        input = _lock_for_moderation(input, by, None)
+        if moderator is not None and not can_moderate_input(moderator, input):
+            raise DomainError(
+                gettext("%(moderator)s does not moderate %(reference)s's call or region.")
+                % {"moderator": moderator, "reference": input}
+            )
+        if input.assigned_to_id == (moderator.pk if moderator else None):
+            return input
+        _transition(
+            input,
+            input.state,
+            by,
+            action=InputTransition.Action.ASSIGN,
+            details={"moderator": moderator.email if moderator else None},
+        )
+        input.assigned_to = moderator
+        input.save(update_fields=["assigned_to"])
+    return input
+
+
+BACKLOG_AFTER = timedelta(hours=48)
+
+
+def moderation_backlog_notices_send(*, now=None) -> int:
+    """Tell each moderator, once a day, how many inputs in the calls they cover have waited
+    more than 48 hours for a decision. Nobody with nothing waiting is told anything."""
+    now = now or timezone.now()
+    today = now.date()
+    sent = 0
+    for moderator in moderators().select_related("profile"):
+        with transaction.atomic():
+            scope, _created = ModerationScope.objects.get_or_create(moderator=moderator)
+            scope = ModerationScope.objects.select_for_update().get(pk=scope.pk)
+            if scope.backlog_notice_sent_on == today:
+                continue
+            waiting = list(
+                inputs_staff_may_see(moderator)
+                .filter(state=Input.State.SUBMITTED, submitted_at__lt=now - BACKLOG_AFTER)
+                .values("call_id", "call__title")
+                .annotate(count=Count("pk"), oldest=Min("submitted_at"))
+                .order_by("oldest")
+            )
+            if not waiting:
+                continue
+            scope.backlog_notice_sent_on = today
+            scope.save(update_fields=["backlog_notice_sent_on"])
+            notify(
+                recipient=moderator,
+                kind_code="moderation_backlog",
+                context={"calls": waiting, "total": sum(row["count"] for row in waiting)},
+                link=("admin:consultations_input_changelist", {}),
+            )
+            sent += 1
+    return sent
 
 
 # --- Calls --------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .models import (
     BackgroundDocument,
     Call,
     Input,
+    InputTransition,
     Objective,
     ObjectiveCluster,
 )
@@ -151,6 +152,13 @@ class InputEditView(AuthorInputMixin, TemplateView):
             "attachments": input.attachments.all(),
             "problems": problems or {},
             "editable": input.is_editable,
+            "changes_request": (
+                input.transitions.filter(action=InputTransition.Action.REQUEST_CHANGES)
+                .order_by("-at", "-pk")
+                .first()
+                if input.state == Input.State.CHANGES_REQUESTED
+                else None
+            ),
         }
 
     def post(self, request, pk):
@@ -431,4 +439,19 @@ class InputDetailView(DetailView):
         context["answers"] = self.object.answers.select_related("question")
         context["attachments"] = self.object.attachments.all()
         context["is_published"] = Input.objects.published().filter(pk=self.object.pk).exists()
+        if self.request.user.pk == self.object.author_id:
+            # The author reads why the moderators refused or unpublished it (never the notes).
+            context["decision"] = (
+                self.object.transitions.filter(
+                    action__in=[
+                        InputTransition.Action.REJECT,
+                        InputTransition.Action.MARK_DUPLICATE,
+                        InputTransition.Action.UNPUBLISH,
+                    ],
+                    to_state=self.object.state,
+                )
+                .select_related("duplicate_of")
+                .order_by("-at", "-pk")
+                .first()
+            )
         return context

@@ -2,12 +2,16 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from gcmportal.errors import DomainError
 from stakeholders.permissions import staff_needs_mfa_setup
 
 
@@ -36,3 +40,66 @@ class PortalAdminSite(admin.AdminSite):
             )
             return redirect("mfa_activate_totp")
         raise PermissionDenied(_("Your account has no access to the administration."))
+
+
+def run_decision(modeladmin, request, queryset, decide, *, title: str, form_class=None, intro=""):
+    """Apply a staff decision to each selected row through its service, one by one.
+
+    With a form class, asks for its fields first (a reason, a moderator) and passes the
+    cleaned data to `decide(obj, user, data)`. Every row is decided in its own transaction by
+    its service; reports how many succeeded, and which failed and why.
+    """
+    if form_class is not None and "apply" not in request.POST:
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "objects": queryset,
+            "form": form_class(),
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/decision_form.html", context)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    modeladmin.message_user(request, error, messages.ERROR)
+            return None
+        data = form.cleaned_data
+    done, failed = 0, []
+    # Rows selected on the page that the list's filters no longer hold changed meanwhile.
+    selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+    for obj in (
+        modeladmin.get_queryset(request)
+        .filter(pk__in=selected)
+        .exclude(pk__in=queryset.values("pk"))
+    ):
+        failed.append(
+            f"{obj}: " + gettext("it changed meanwhile and left this list; it was not touched.")
+        )
+    for obj in queryset:
+        try:
+            decide(obj, request.user, data)
+            done += 1
+        except DomainError as error:
+            failed.append(f"{obj}: {error.message}")
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d decision recorded.", "%(count)d decisions recorded.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+    if failed:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d was not decided:", "%(count)d were not decided:", len(failed))
+            % {"count": len(failed)},
+            messages.ERROR,
+        )
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.ERROR)
+    return None

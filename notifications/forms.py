@@ -9,9 +9,9 @@ from .models import EMAIL_CHOICES
 
 class NotificationPreferencesForm(forms.Form):
     def __init__(self, *args, current: dict, **kwargs):
-        """`current` maps each kind code to the user's (e-mail choice, in-app) today."""
+        """`current` maps each kind the user can receive to their (e-mail, in-app) today."""
         super().__init__(*args, **kwargs)
-        self.optional_kinds = [k for k in KINDS.values() if not k.mandatory]
+        self.optional_kinds = [KINDS[code] for code in current if not KINDS[code].mandatory]
         for declared in self.optional_kinds:
             email, in_app = current[declared.code]
             self.fields[f"email_{declared.code}"] = forms.ChoiceField(

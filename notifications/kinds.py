@@ -18,6 +18,7 @@ class NotificationKind:
     email: str = IMMEDIATELY  # the default e-mail choice
     in_app: bool = True  # the default in-app choice
     mandatory: bool = False  # security and receipts: always e-mailed, never turned off
+    staff_only: bool = False  # sent to staff only: stakeholders never see it in their choices
 
     @property
     def template(self) -> str:
@@ -85,8 +86,42 @@ KINDS = {
             _("A call for inputs opens on an objective or in a region you follow."),
             email=DIGEST,
         ),
+        NotificationKind(
+            "input_approved",
+            _("Inputs approved"),
+            _("The moderators approved one of your inputs."),
+        ),
+        NotificationKind(
+            "input_rejected",
+            _("Inputs not accepted"),
+            _("The moderators did not accept one of your inputs, and why."),
+            mandatory=True,
+        ),
+        NotificationKind(
+            "input_changes_requested",
+            _("Changes requested to your inputs"),
+            _("The moderators ask you to change one of your inputs before they decide."),
+            mandatory=True,
+        ),
+        NotificationKind(
+            "input_unpublished",
+            _("Inputs unpublished"),
+            _("The moderators took one of your published inputs off the public pages, and why."),
+            mandatory=True,
+        ),
+        NotificationKind(
+            "moderation_backlog",
+            _("Moderation backlog (staff)"),
+            _("Daily: inputs in the calls you moderate that have waited more than 48 hours."),
+            staff_only=True,
+        ),
     ]
 }
+
+
+def kinds_for(user) -> list[NotificationKind]:
+    """The kinds a user can receive, for their preferences page."""
+    return [k for k in KINDS.values() if user.is_staff or not k.staff_only]
 
 
 def kind(code: str) -> NotificationKind:

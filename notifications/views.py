@@ -15,7 +15,7 @@ from gcmportal.errors import DomainError
 
 from . import services
 from .forms import NotificationPreferencesForm
-from .kinds import KINDS
+from .kinds import kinds_for
 from .models import Notification
 
 
@@ -58,14 +58,14 @@ class NotificationPreferencesView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         current = {
-            code: services.preference_for(self.request.user, declared)
-            for code, declared in KINDS.items()
+            declared.code: services.preference_for(self.request.user, declared)
+            for declared in kinds_for(self.request.user)
         }
         return {**super().get_form_kwargs(), "current": current}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["mandatory_kinds"] = [k for k in KINDS.values() if k.mandatory]
+        context["mandatory_kinds"] = [k for k in kinds_for(self.request.user) if k.mandatory]
         return context
 
     def form_valid(self, form):

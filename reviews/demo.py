@@ -5,8 +5,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from consultations.models import Call, GuidingQuestion, Objective, ThematicConsultation
-from stakeholders.models import Language, Region
+from consultations.models import (
+    Call,
+    GuidingPrinciple,
+    GuidingQuestion,
+    Input,
+    Objective,
+    ThematicConsultation,
+)
+from consultations.permissions import organisations_user_may_speak_for
+from consultations.services import input_create_draft, input_save, input_submit
+from stakeholders.models import Language, Region, User
 
 from .models import Review
 
@@ -224,3 +233,100 @@ def demo_calls_load() -> int:
         )
     _questions(call, REVIEW_QUESTIONS)
     return Call.objects.count()
+
+
+# (author, call code, language, on behalf of the author's organisation, objectives, answers)
+DEMO_INPUTS = [
+    (
+        "stakeholder@gcm-portal.example",
+        "ECE",
+        "fr",
+        True,
+        [5, 6, 19],
+        [
+            "Les associations de la diaspora sénégalaise en France, en Italie et en Espagne ont "
+            "obtenu des guichets uniques pour les transferts de compétences, mais les visas "
+            "de travail restent longs à obtenir.",
+            "Les femmes migrantes employées à domicile n'ont presque jamais de contrat écrit ni "
+            "accès à la protection sociale.",
+            "",
+            "",
+            "Reconnaître les qualifications acquises au Sénégal et ouvrir des voies régulières "
+            "de migration de travail circulaire.",
+        ],
+    ),
+    (
+        "ngo.nairobi@gcm-portal.example",
+        "ECE",
+        "en",
+        True,
+        [6, 7, 22],
+        [
+            "Kenyan domestic workers recruited for European employers now see fees banned in "
+            "law in three countries; our network trained 1,200 workers on their rights.",
+            "Recruitment agencies still charge fees through sub-agents, and workers who leave "
+            "an abusive employer lose their residence permit.",
+            "Portable social security between Kenya and European countries of destination.",
+            "The number of workers who paid no recruitment fee, by corridor.",
+            "Enforce the ban on recruitment fees along the whole chain of agents.",
+        ],
+    ),
+    (
+        "union.mexico@gcm-portal.example",
+        "ECE",
+        "es",
+        False,
+        [6, 16],
+        [
+            "Los sindicatos de trabajadores agrícolas temporales en España firmaron convenios "
+            "que incluyen a los trabajadores migrantes de México y Centroamérica.",
+            "Las trabajadoras temporeras siguen sin acceso a vivienda digna ni a servicios de "
+            "salud durante la temporada.",
+            "",
+            "",
+            "Garantizar la libertad sindical de todos los trabajadores migrantes, sin importar "
+            "su situación migratoria.",
+        ],
+    ),
+    (
+        "rabat.city@gcm-portal.example",
+        "ESCWA",
+        "ar",
+        False,
+        [15, 16],
+        [
+            "افتتحت مدينة الرباط مكتباً محلياً لاستقبال المهاجرين وتوجيههم إلى الخدمات الصحية "
+            "والتعليمية.",
+            "ما زال الأطفال المهاجرون غير المصحوبين يواجهون صعوبات في التسجيل المدرسي.",
+            "",
+            "",
+            "إشراك السلطات المحلية في متابعة الاتفاق العالمي وتمويل خدماتها للمهاجرين.",
+        ],
+    ),
+]
+
+
+def demo_inputs_load() -> int:
+    """Submit a few inputs of the demo stakeholders, through the same services as the pages,
+    so that a moderator has a queue to work; returns how many inputs wait for a decision."""
+    for email, code, language_code, for_organisation, objectives, texts in DEMO_INPUTS:
+        author = User.objects.get(email=email)
+        call = Call.objects.get(code=code, kind=Call.Kind.REGIONAL_REVIEW)
+        if Input.objects.filter(call=call, author=author).exists() or not call.is_open:
+            continue
+        organisation = (
+            organisations_user_may_speak_for(author).first() if for_organisation else None
+        )
+        draft = input_create_draft(call=call, author=author)
+        input_save(
+            input=draft,
+            by=author,
+            answers=dict(zip(call.questions.values_list("pk", flat=True), texts, strict=False)),
+            language=Language.objects.get(code=language_code),
+            objectives=Objective.objects.filter(number__in=objectives),
+            principles=GuidingPrinciple.objects.filter(number__in=[1, 6]),
+            on_behalf=Input.OnBehalf.ORGANISATION if organisation else Input.OnBehalf.SELF,
+            organisation=organisation,
+        )
+        input_submit(input=draft, by=author)
+    return Input.objects.filter(state=Input.State.SUBMITTED).count()

@@ -1,17 +1,16 @@
 """Admin for accounts and stakeholder reference data."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
-from django.template.response import TemplateResponse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from gcmportal.errors import DomainError
+from gcmportal.admin import run_decision
 
 from . import services
 from .models import (
@@ -150,49 +149,8 @@ class RejectionReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason, sent to the people concerned"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Give a reason.")},
     )
-
-
-def run_decision(modeladmin, request, queryset, decide, *, title: str, needs_reason: bool = False):
-    """Apply a verification decision to each selected row through its service.
-
-    Asks for a reason first when the decision needs one; reports which rows succeeded and which
-    failed, and why.
-    """
-    if needs_reason and "apply" not in request.POST:
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "objects": queryset,
-            "form": RejectionReasonForm(),
-            "action": request.POST["action"],
-            "opts": modeladmin.model._meta,
-        }
-        return TemplateResponse(request, "admin/stakeholders/decision_reason.html", context)
-    reason = ""
-    if needs_reason:
-        form = RejectionReasonForm(request.POST)
-        if not form.is_valid():
-            modeladmin.message_user(request, gettext("Give a reason."), messages.ERROR)
-            return None
-        reason = form.cleaned_data["reason"]
-    done, failed = 0, []
-    for obj in queryset:
-        try:
-            decide(obj, request.user, reason)
-            done += 1
-        except DomainError as error:
-            failed.append(f"{obj}: {error.message}")
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d decision recorded.", "%(count)d decisions recorded.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
-    for failure in failed:
-        modeladmin.message_user(request, failure, messages.ERROR)
-    return None
 
 
 class MembershipInline(admin.TabularInline):
@@ -263,7 +221,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda obj, by, _reason: services.organisation_verify(organisation=obj, by=by),
+            lambda obj, by, _data: services.organisation_verify(organisation=obj, by=by),
             title=gettext("Verify organisations"),
         )
 
@@ -273,11 +231,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda obj, by, reason: services.organisation_reject(
-                organisation=obj, by=by, reason=reason
+            lambda obj, by, data: services.organisation_reject(
+                organisation=obj, by=by, reason=data["reason"]
             ),
             title=gettext("Reject organisations"),
-            needs_reason=True,
+            form_class=RejectionReasonForm,
         )
 
 
@@ -343,7 +301,7 @@ class FocalPointAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda obj, by, _reason: services.focal_point_verify(focal_point=obj, by=by),
+            lambda obj, by, _data: services.focal_point_verify(focal_point=obj, by=by),
             title=gettext("Verify focal points"),
         )
 
@@ -353,11 +311,11 @@ class FocalPointAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda obj, by, reason: services.focal_point_reject(
-                focal_point=obj, by=by, reason=reason
+            lambda obj, by, data: services.focal_point_reject(
+                focal_point=obj, by=by, reason=data["reason"]
             ),
             title=gettext("Reject focal point requests"),
-            needs_reason=True,
+            form_class=RejectionReasonForm,
         )
 
 

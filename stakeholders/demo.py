@@ -1,19 +1,30 @@
 """Demo accounts and organisations for a living local portal; loading them twice adds nothing."""
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 
 from stakeholders import services
 from stakeholders.models import Country, Profile, StakeholderGroup, User
 
 DEMO_PASSWORD = "gcm-demo-2026"  # noqa: S105 -- local demo only; refused where demo content is off
 
-# (e-mail, display name, stakeholder group, country, preferred language, is staff)
+ADMINISTRATOR = "administrator"  # a superuser; other staff roles are the groups of that name
+
+# (e-mail, display name, stakeholder group, country, preferred language, staff role or None)
 DEMO_ACCOUNTS = [
-    ("staff@gcm-portal.example", "Portal staff", "un_international_org", "CH", "en", True),
-    ("stakeholder@gcm-portal.example", "Amina Diallo", "migrants", "SN", "fr", False),
-    ("ngo.nairobi@gcm-portal.example", "Wanjiru Kamau", "civil_society", "KE", "en", False),
-    ("union.mexico@gcm-portal.example", "Lucía Hernández", "trade_unions", "MX", "es", False),
-    ("rabat.city@gcm-portal.example", "Youssef Benali", "local_authorities", "MA", "ar", False),
+    ("staff@gcm-portal.example", "Portal staff", "un_international_org", "CH", "en", ADMINISTRATOR),
+    (
+        "moderator@gcm-portal.example",
+        "Nadia Haddad",
+        "un_international_org",
+        "CH",
+        "en",
+        "Moderator",
+    ),
+    ("stakeholder@gcm-portal.example", "Amina Diallo", "migrants", "SN", "fr", None),
+    ("ngo.nairobi@gcm-portal.example", "Wanjiru Kamau", "civil_society", "KE", "en", None),
+    ("union.mexico@gcm-portal.example", "Lucía Hernández", "trade_unions", "MX", "es", None),
+    ("rabat.city@gcm-portal.example", "Youssef Benali", "local_authorities", "MA", "ar", None),
 ]
 
 # (name, acronym, group, headquarters, countries of operation, admin e-mail, verified)
@@ -51,13 +62,16 @@ DEMO_ORGANISATIONS = [
 def demo_stakeholders_load() -> dict:
     """Create the demo accounts (with profiles) and organisations; returns users by e-mail."""
     users = {}
-    for email, name, group, country, language, is_staff in DEMO_ACCOUNTS:
+    for email, name, group, country, language, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
-            email=email, defaults={"is_staff": is_staff, "is_superuser": is_staff}
+            email=email,
+            defaults={"is_staff": role is not None, "is_superuser": role == ADMINISTRATOR},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            if role not in (None, ADMINISTRATOR):
+                user.groups.add(Group.objects.get(name=role))
         if not Profile.objects.filter(user=user).exists():
             services.profile_save(
                 user=user,

@@ -2,6 +2,7 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 
 from stakeholders.models import (
     Country,
@@ -9,6 +10,7 @@ from stakeholders.models import (
     Membership,
     Organisation,
     Profile,
+    Region,
     StakeholderGroup,
     User,
 )
@@ -40,6 +42,17 @@ class StaffFactory(UserFactory):
     is_superuser = True
 
 
+class ModeratorFactory(UserFactory):
+    """A staff member in one of the staff roles the migrations create (Moderator by default)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            self.groups.add(Group.objects.get(name=extracted or "Moderator"))
+
+
 class StakeholderGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StakeholderGroup
@@ -57,6 +70,17 @@ class CountryFactory(factory.django.DjangoModelFactory):
 
     code = "SN"
     is_un_member_state = True
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = "ECE"
+    name = factory.LazyAttribute(lambda r: f"Region {r.code}")
+    commission = factory.LazyAttribute(lambda r: f"Economic Commission {r.code}")
+    headquarters = "Geneva"
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,15 @@
-"""Helpers for tests: finding programs the suite needs, reading links out of e-mails."""
+"""Helpers for tests: finding programs the suite needs, reading links out of e-mails, racing
+operations against each other."""
 
 import os
 import re
 import shutil
+import threading
 
 import pytest
+from django.db import connection
+
+from gcmportal.errors import DomainError
 
 
 def require_program(path_or_name: str, why: str) -> str:
@@ -24,3 +29,37 @@ LINK_PATTERN = re.compile(r"https?://[^\s\"'<>]+")
 def links_in(text: str) -> list[str]:
     """Every absolute link in an e-mail body."""
     return LINK_PATTERN.findall(text)
+
+
+def run_at_once(*operations) -> list[str]:
+    """Run each operation in its own thread and database connection, released together.
+
+    Returns "done" or "refused" (DomainError) per operation; any other error is re-raised.
+    """
+    start = threading.Barrier(len(operations))
+    outcomes: list[str | BaseException] = [""] * len(operations)
+
+    def run(index, operation):
+        try:
+            start.wait()
+            operation()
+            outcomes[index] = "done"
+        except DomainError:
+            outcomes[index] = "refused"
+        except BaseException as error:  # reported in the test thread below
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, operation))
+        for index, operation in enumerate(operations)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes

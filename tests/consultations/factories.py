@@ -129,6 +129,7 @@ def submitted_input(
     consent: str = Input.Consent.PUBLIC_NAMED,
     on_behalf: str | None = None,
     organisation=None,
+    state_country=None,
 ) -> Input:
     """An input written and submitted through the services, as the pages do it.
 
@@ -150,5 +151,6 @@ def submitted_input(
         consent=consent,
         on_behalf=on_behalf,
         organisation=organisation,
+        state_country=state_country,
     )
     return services.input_submit(input=draft, by=author)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from consultations import services
-from consultations.models import Attachment, Input
+from consultations.models import Attachment, Input, ModerationScope
 from tests.consultations.factories import (
     AuthorFactory,
     CallFactory,
@@ -17,7 +17,7 @@ from tests.consultations.factories import (
     language,
     objective,
 )
-from tests.factories import StaffFactory
+from tests.factories import ModeratorFactory, RegionFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,23 +132,34 @@ def test_author_url_of_someone_elses_input_is_not_found_and_changes_nothing(
 # (state, role): may this role read the input and its attachment?
 READERS = [
     ("draft", "author", True),
-    ("draft", "staff", True),
+    ("draft", "staff", False),
+    ("draft", "moderator", False),
     ("draft", "another user", False),
     ("draft", "visitor", False),
     ("submitted", "author", True),
     ("submitted", "staff", True),
+    ("submitted", "moderator", True),
+    ("submitted", "moderator of another region", False),
+    ("submitted", "staff without a role", False),
     ("submitted", "another user", False),
     ("submitted", "visitor", False),
     ("withdrawn", "author", True),
     ("withdrawn", "staff", True),
+    ("withdrawn", "moderator", True),
+    ("withdrawn", "moderator of another region", False),
+    ("withdrawn", "staff without a role", False),
     ("withdrawn", "another user", False),
     ("withdrawn", "visitor", False),
     ("private", "author", True),
     ("private", "staff", True),
+    ("private", "moderator", True),
+    ("private", "moderator of another region", False),
+    ("private", "staff without a role", False),
     ("private", "another user", False),
     ("private", "visitor", False),
     ("published", "author", True),
     ("published", "staff", True),
+    ("published", "staff without a role", True),
     ("published", "another user", True),
     ("published", "visitor", True),
 ]
@@ -168,6 +179,15 @@ def test_input_and_its_attachment_are_readable_only_as_published_or_by_author_an
         client.force_login(input.author)
     elif role == "staff":
         client.force_login(StaffFactory())
+    elif role == "moderator":
+        client.force_login(ModeratorFactory())
+    elif role == "moderator of another region":
+        moderator = ModeratorFactory()
+        scope = ModerationScope.objects.create(moderator=moderator)
+        scope.regions.add(RegionFactory(code="ESCAP"))
+        client.force_login(moderator)
+    elif role == "staff without a role":
+        client.force_login(ModeratorFactory(role=False))
     elif role == "another user":
         client.force_login(AuthorFactory())
 

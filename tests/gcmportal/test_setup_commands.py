@@ -19,7 +19,7 @@ def test_demo_content_creates_accounts_and_organisations_once(
     output = capsys.readouterr().out
     assert "staff@gcm-portal.example / gcm-demo-2026" in output
     assert User.objects.filter(email="staff@gcm-portal.example", is_staff=True).count() == 1
-    assert EmailAddress.objects.filter(verified=True).count() == User.objects.count() == 5
+    assert EmailAddress.objects.filter(verified=True).count() == User.objects.count() == 6
     assert Organisation.objects.count() == 3
     assert Organisation.objects.verified().count() == 2
     assert client.login(email="stakeholder@gcm-portal.example", password="gcm-demo-2026")

@@ -11,12 +11,13 @@ from django.utils import timezone, translation
 from notifications.kinds import KINDS, kind
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify, preference_for, unsubscribe_token
-from tests.factories import OrganisationFactory, ProfileFactory
+from tests.factories import ModeratorFactory, OrganisationFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
-OPTIONAL_KINDS = [declared for declared in KINDS.values() if not declared.mandatory]
-MANDATORY_KINDS = [declared for declared in KINDS.values() if declared.mandatory]
+OPTIONAL_KINDS = [k for k in KINDS.values() if not k.mandatory and not k.staff_only]
+MANDATORY_KINDS = [k for k in KINDS.values() if k.mandatory and not k.staff_only]
+STAFF_KINDS = [k for k in KINDS.values() if k.staff_only]
 
 
 def url(name: str, lang: str = "en", **kwargs) -> str:
@@ -186,6 +187,17 @@ def test_preferences_page_shows_every_optional_kind_and_lists_mandatory_ones(cli
     for declared in MANDATORY_KINDS:
         assert f"<li>{declared.label}</li>" in page
         assert f'name="email_{declared.code}"' not in page
+    for declared in STAFF_KINDS:
+        assert str(declared.label) not in page
+
+
+def test_preferences_page_offers_staff_kinds_to_staff_only(client):
+    client.force_login(ModeratorFactory())
+
+    page = client.get(url("notification_preferences")).content.decode()
+
+    assert 'name="email_moderation_backlog"' in page
+    assert "Moderation backlog (staff)" in page
 
 
 def test_preferences_saved_on_the_page_are_honoured_by_notify(

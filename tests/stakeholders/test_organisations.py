@@ -2,7 +2,6 @@
 
 import json
 import re
-import threading
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ from tests.factories import (
     StakeholderGroupFactory,
     UserFactory,
 )
-from tests.support import links_in
+from tests.support import links_in, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -568,40 +567,6 @@ def test_admin_who_promoted_a_member_can_step_down_then_leave(client, post):
     assert own.state == "removed"
     # No longer an admin: the members page is now hidden from them.
     assert client.get(url("organisation_manage", pk=organisation.pk)).status_code == 404
-
-
-def run_at_once(*operations) -> list[str]:
-    """Run each operation in its own thread and database connection, released together.
-
-    Returns "done" or "refused" (DomainError) per operation; any other error is re-raised.
-    """
-    start = threading.Barrier(len(operations))
-    outcomes: list[str | BaseException] = [""] * len(operations)
-
-    def run(index, operation):
-        try:
-            start.wait()
-            operation()
-            outcomes[index] = "done"
-        except DomainError:
-            outcomes[index] = "refused"
-        except BaseException as error:  # reported in the test thread below
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, operation))
-        for index, operation in enumerate(operations)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return outcomes
 
 
 @pytest.mark.skipif(

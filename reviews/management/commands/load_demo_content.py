@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reviews.demo import demo_calls_load
-from stakeholders.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_stakeholders_load
+from reviews.demo import demo_calls_load, demo_inputs_load
+from stakeholders.demo import ADMINISTRATOR, DEMO_ACCOUNTS, DEMO_PASSWORD, demo_stakeholders_load
 from stakeholders.models import Organisation, StakeholderGroup
 
 
@@ -23,10 +23,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_stakeholders_load()
             calls = demo_calls_load()
+            inputs = demo_inputs_load()
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
-        for email, _name, _group, _country, _language, is_staff in DEMO_ACCOUNTS:
-            role = "staff (admin)" if is_staff else "stakeholder"
-            self.stdout.write(f"  {role:14} {email} / {DEMO_PASSWORD}")
+        for email, _name, _group, _country, _language, role in DEMO_ACCOUNTS:
+            label = {None: "stakeholder", ADMINISTRATOR: "staff (admin)"}.get(role) or role.lower()
+            self.stdout.write(f"  {label:14} {email} / {DEMO_PASSWORD}")
         self.stdout.write(
-            f"  {Organisation.objects.count()} organisations, {calls} calls for inputs"
+            f"  {Organisation.objects.count()} organisations, {calls} calls for inputs, "
+            f"{inputs} inputs waiting for moderation"
         )
