@@ -1,7 +1,10 @@
 """factory_boy factories for the portal's models."""
 
+import importlib
+
 import factory
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from stakeholders.models import (
@@ -42,6 +45,19 @@ class StaffFactory(UserFactory):
     is_superuser = True
 
 
+def staff_role(name: str) -> Group:
+    """A staff role as its migration creates it.
+
+    A transactional test (browser, worker) empties the database when it ends, data made by
+    migrations included: the role is then made again by the migration's own function.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        importlib.import_module("reviews.migrations.0002_staff_roles").create_roles(apps, None)
+        group = Group.objects.get(name=name)
+    return group
+
+
 class ModeratorFactory(UserFactory):
     """A staff member in one of the staff roles the migrations create (Moderator by default)."""
 
@@ -50,7 +66,7 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted is not False:
-            self.groups.add(Group.objects.get(name=extracted or "Moderator"))
+            self.groups.add(staff_role(extracted or "Moderator"))
 
 
 class StakeholderGroupFactory(factory.django.DjangoModelFactory):

@@ -53,7 +53,7 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
     for label in ("consultations", "reviews", "stakeholders"):
         config = apps.get_app_config(label)
-        config.models_module = True
+        config.models_module = getattr(config, "models_module", None) or True
         create_permissions(config, verbosity=0, apps=apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -603,3 +603,19 @@ def test_queue_and_review_page_in_other_languages(client, moderator, lang, direc
     assert f'dir="{direction}"' in queue.content.decode()
     assert input.reference in text_of(queue)
     assert approve in text_of(review)
+
+
+def review_queries(client, moderator, notes: int) -> int:
+    input = submitted_input(objectives=(1, 2, 3))
+    for number in range(notes):
+        services.input_note_add(input=input, by=moderator, text=f"Note {number}")
+        submitted_input(call=input.call, author=input.author)  # more of the author's inputs
+    client.get(review_url(input, "state%3Dsubmitted"))  # caches warm, as in use
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(review_url(input, "state%3Dsubmitted"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_review_page_runs_the_same_number_of_queries_whatever_its_history(client, moderator):
+    assert review_queries(client, moderator, 1) == review_queries(client, moderator, 12)

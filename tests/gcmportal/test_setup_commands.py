@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from stakeholders.models import Organisation, User
+from tests.factories import staff_role
 
 pytestmark = pytest.mark.django_db
 
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_content_creates_accounts_and_organisations_once(
     client, capsys, reference_data, django_capture_on_commit_callbacks
 ):
+    staff_role("Moderator")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo_content")
         call_command("load_demo_content")
