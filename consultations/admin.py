@@ -20,10 +20,11 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext as django_gettext
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.decorators import ratelimit
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from gcmportal.admin import run_decision
+from gcmportal.admin import report_form_errors, run_decision
 from gcmportal.errors import DomainError
 from gcmportal.exports import csv_download
 from stakeholders.models import FocalPoint, Organisation, Region, User
@@ -153,13 +154,30 @@ def changelist_filters(request) -> str:
 
 
 class InputQueue(ChangeList):
-    """The moderation queue: its filters are built once per page, though the counts per state
-    read the queue a second time (without its state filter)."""
+    """The moderation queue, with how many inputs each state holds under the same filters and
+    search: one count by state that also gives the page its number of results (no second
+    count), and filters built once though the queue is read twice."""
 
     def get_filters(self, request):
         if not hasattr(self, "_filters"):
             self._filters = super().get_filters(request)
         return self._filters
+
+    def get_results(self, request):
+        self.state_counts = dict(
+            self.get_queryset(request, exclude_parameters=[QueueStateFilter.parameter_name])
+            .order_by()
+            .values_list("state")
+            .annotate(count=Count("*"))
+        )
+        state = self.get_filters_params().get(QueueStateFilter.parameter_name, [None])[-1]
+        state = state or Input.State.SUBMITTED
+        request.queue_result_count = (
+            sum(self.state_counts.values())
+            if state == QueueStateFilter.ALL
+            else self.state_counts.get(state, 0)
+        )
+        super().get_results(request)
 
 
 class QueueOfReviewPage(InputQueue):
@@ -435,21 +453,21 @@ class InputAdmin(admin.ModelAdmin):
             return QueueOfReviewPage
         return InputQueue
 
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, **kwargs)
+        if getattr(request, "queue_result_count", None) is not None:
+            paginator.count = request.queue_result_count  # counted by state already
+        return paginator
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            counts = dict(
-                changelist.get_queryset(request, exclude_parameters=["state"])
-                .order_by()
-                .values_list("state")
-                .annotate(count=Count("*"))
-            )
             current = changelist.get_filters_params().get("state") or [Input.State.SUBMITTED]
             response.context_data["state_counts"] = [
                 {
                     "state": state,
-                    "count": counts.get(state.value, 0),
+                    "count": changelist.state_counts.get(state.value, 0),
                     "selected": state.value in current,
                     "query_string": changelist.get_query_string({"state": state.value}),
                 }
@@ -465,7 +483,11 @@ class InputAdmin(admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/moderate/",
-                view(self.moderate_view),
+                view(
+                    ratelimit(key="user", rate="1200/h", method="POST", block=True)(
+                        self.moderate_view
+                    )
+                ),
                 name="consultations_input_moderate",
             ),
             *super().get_urls(),
@@ -571,51 +593,16 @@ class InputAdmin(admin.ModelAdmin):
             queue.filter(after).order_by("submitted_at", "pk").only("pk").first(),
         )
 
+    # decision: (the form of what it needs, its service, whether it checks the page's version)
     DECISIONS = {
-        "approve": (
-            None,
-            lambda input, by, version, _data: services.input_approve(
-                input=input, by=by, version=version
-            ),
-        ),
-        "reject": (
-            RejectForm,
-            lambda input, by, version, data: services.input_reject(
-                input=input, by=by, version=version, **data
-            ),
-        ),
-        "request_changes": (
-            RequestChangesForm,
-            lambda input, by, version, data: services.input_request_changes(
-                input=input, by=by, version=version, **data
-            ),
-        ),
-        "mark_duplicate": (
-            DuplicateForm,
-            lambda input, by, version, data: services.input_mark_duplicate(
-                input=input, by=by, version=version, **data
-            ),
-        ),
-        "unpublish": (
-            UnpublishForm,
-            lambda input, by, version, data: services.input_unpublish(
-                input=input, by=by, version=version, **data
-            ),
-        ),
-        "retag": (
-            RetagForm,
-            lambda input, by, version, data: services.input_retag(
-                input=input, by=by, version=version, **data
-            ),
-        ),
-        "note": (
-            NoteForm,
-            lambda input, by, _version, data: services.input_note_add(input=input, by=by, **data),
-        ),
-        "assign": (
-            AssignForm,
-            lambda input, by, _version, data: services.input_assign(input=input, by=by, **data),
-        ),
+        "approve": (None, services.input_approve, True),
+        "reject": (RejectForm, services.input_reject, True),
+        "request_changes": (RequestChangesForm, services.input_request_changes, True),
+        "mark_duplicate": (DuplicateForm, services.input_mark_duplicate, True),
+        "unpublish": (UnpublishForm, services.input_unpublish, True),
+        "retag": (RetagForm, services.input_retag, True),
+        "note": (NoteForm, services.input_note_add, False),
+        "assign": (AssignForm, services.input_assign, False),
     }
     # After these, the moderator moves on to the next input of the queue.
     MOVES_ON = {"approve", "reject", "request_changes", "mark_duplicate"}
@@ -632,22 +619,21 @@ class InputAdmin(admin.ModelAdmin):
         if decision not in self.DECISIONS:
             messages.error(request, gettext("Choose a decision."))
             return redirect(review_url)
-        form_class, decide = self.DECISIONS[decision]
+        form_class, service, checks_version = self.DECISIONS[decision]
         data = {}
         if form_class is not None:
             form = form_class(request.POST)
             if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
+                report_form_errors(request, form)
                 return redirect(review_url)
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+        if checks_version:
+            try:
+                data["version"] = int(request.POST.get("version", ""))
+            except ValueError:
+                data["version"] = None
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        try:
-            decide(input, request.user, version, data)
+            service(input=input, by=request.user, **data)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(review_url)

@@ -582,8 +582,10 @@ class InputTransition(models.Model):
         PERSONAL_DATA = "personal_data", _("contains personal data of others")
         OTHER = "other", _("other reason")
 
+    # PROTECT: an input with a history (any submitted one) can never be deleted; only drafts,
+    # which have none, are.
     input = models.ForeignKey(
-        Input, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("input")
+        Input, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("input")
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
     from_state = models.CharField(_("from"), max_length=20, choices=Input.State.choices)

@@ -597,7 +597,7 @@ def input_mark_duplicate(
     """Reject a submitted input as a duplicate of another submitted input, named by reference."""
     original = (
         Input.objects.exclude(state=Input.State.DRAFT)
-        .filter(reference__iexact=(original_reference or "").strip())
+        .filter(reference=(original_reference or "").strip().upper())
         .first()
     )
     if original is None:

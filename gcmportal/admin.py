@@ -42,6 +42,13 @@ class PortalAdminSite(admin.AdminSite):
         raise PermissionDenied(_("Your account has no access to the administration."))
 
 
+def report_form_errors(request, form) -> None:
+    """Show each of a form's errors as a message on the next admin page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def run_decision(modeladmin, request, queryset, decide, *, title: str, form_class=None, intro=""):
     """Apply a staff decision to each selected row through its service, one by one.
 
@@ -64,9 +71,7 @@ def run_decision(modeladmin, request, queryset, decide, *, title: str, form_clas
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    modeladmin.message_user(request, error, messages.ERROR)
+            report_form_errors(request, form)
             return None
         data = form.cleaned_data
     done, failed = 0, []

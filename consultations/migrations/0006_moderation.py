@@ -137,6 +137,16 @@ class Migration(migrations.Migration):
             name="at",
             field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
         ),
+        migrations.AlterField(
+            model_name="inputtransition",
+            name="input",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transitions",
+                to="consultations.input",
+                verbose_name="input",
+            ),
+        ),
         migrations.AddIndex(
             model_name="input",
             index=models.Index(

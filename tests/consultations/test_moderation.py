@@ -7,7 +7,9 @@ from functools import partial
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
@@ -541,6 +543,12 @@ def test_moderators_are_told_daily_of_inputs_waiting_more_than_48_hours(
     assert second.to == [covering.email]
 
 
+def test_backlog_notice_command_runs_the_job(capsys):
+    call_command("send_moderation_backlog_notices")
+
+    assert "0 moderator(s) notified." in capsys.readouterr().out
+
+
 def test_backlog_notice_is_scheduled_daily():
     task = PeriodicTask.objects.select_related("crontab").get(
         name="Daily moderation backlog notice"
@@ -568,3 +576,13 @@ def test_author_reads_why_their_input_was_refused_and_the_public_does_not(client
     assert "did not accept this input" in page
     assert "It is an advertisement for a recruitment agency." in page
     assert "Third one from this agency." not in page
+
+
+def test_an_input_with_a_history_can_never_be_deleted():
+    input = submitted_input()
+    services.input_approve(input=input, by=ModeratorFactory())
+
+    with pytest.raises(ProtectedError):
+        input.delete()
+
+    assert input.transitions.count() == 2
