@@ -12,9 +12,7 @@ time (middleware, admin, SQL, templates), without network or browser.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,27 +24,12 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pages import measure  # noqa: E402 -- bench/pages.py: the same measure for every page
 
 from consultations.models import Call, Input, Objective  # noqa: E402
 from stakeholders.models import Region, User  # noqa: E402
 
 QUEUE = "/en/admin/consultations/input/"
-
-
-def measure(client: Client, path: str, requests: int) -> tuple[float, float, int]:
-    client.get(path)  # warm caches and connections
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, len(queries)
 
 
 def main() -> None:
