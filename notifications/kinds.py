@@ -115,6 +115,18 @@ KINDS = {
             _("Daily: inputs in the calls you moderate that have waited more than 48 hours."),
             staff_only=True,
         ),
+        NotificationKind(
+            "report_ready",
+            _("Reports compiled (staff)"),
+            _("A report you asked to compile is ready to download."),
+            staff_only=True,
+        ),
+        NotificationKind(
+            "report_failed",
+            _("Reports that failed (staff)"),
+            _("A report you asked to compile could not be compiled, and why."),
+            staff_only=True,
+        ),
     ]
 }
 

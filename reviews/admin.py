@@ -1,8 +1,28 @@
-"""Admin of reviews: the regional review or IMRF edition a call belongs to."""
+"""Admin of reviews (the regional review or IMRF edition a call belongs to) and of the reports
+compiled from their inputs, with each compilation's live progress."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import Review
+from gcmportal.errors import DomainError
+
+from . import services
+from .models import Report, ReportVersion, Review
+
+COMPILE = "reviews.compile_report"
+FORMATS = {
+    "csv": ("csv_file", "text/csv"),
+    "xlsx": (
+        "xlsx_file",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
 
 
 @admin.register(Review)
@@ -12,3 +32,198 @@ class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ["call"]
     autocomplete_fields = ["call"]
     search_fields = ["call__title", "venue"]
+
+
+class ReportVersionInline(admin.TabularInline):
+    model = ReportVersion
+    extra = 0
+    can_delete = False
+    fields = [
+        "number",
+        "state_and_progress",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "input_count",
+        "files",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+    @admin.display(description=_("state"))
+    def state_and_progress(self, version: ReportVersion) -> str:
+        running = version.state in (ReportVersion.State.QUEUED, ReportVersion.State.RUNNING)
+        if not running:
+            detail = version.error or ""
+            return format_html(
+                "<strong>{}</strong><br><small>{}</small>", version.get_state_display(), detail
+            )
+        return format_html(
+            '<div data-version="{}"><strong data-state>{}</strong> '
+            '<progress max="100" value="{}" aria-label="{}">{}%</progress> '
+            "<span data-percent>{}%</span><br><small data-step>{}</small></div>",
+            version.pk,
+            version.get_state_display(),
+            version.progress,
+            gettext("Progress of version %(number)s") % {"number": version.number},
+            version.progress,
+            version.progress,
+            version.step,
+        )
+
+    @admin.display(description=_("files"))
+    def files(self, version: ReportVersion) -> str:
+        links = [
+            (reverse("admin:reviews_reportversion_download", args=[version.pk, name]), name.upper())
+            for name, (field, _type) in FORMATS.items()
+            if getattr(version, field)
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links) or "—"
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports: filters chosen by staff, compiled by a Celery job whose progress shows live."""
+
+    list_display = ["title", "call", "review", "created_by", "created_at"]
+    list_select_related = ["call", "review__call", "created_by"]
+    list_filter = ["call", "review"]
+    search_fields = ["title"]
+    autocomplete_fields = ["call", "review"]
+    filter_horizontal = ["objectives", "stakeholder_groups", "regions", "countries", "languages"]
+    inlines = [ReportVersionInline]
+    change_form_template = "admin/reviews/report/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["title", "call", "review", "introduction"]}),
+        (
+            _("Which approved inputs (none chosen: all)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "objectives",
+                    "stakeholder_groups",
+                    "regions",
+                    "countries",
+                    "languages",
+                    "submitted_from",
+                    "submitted_until",
+                ],
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_compile_permission(self, request) -> bool:
+        return request.user.has_perm(COMPILE)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/compile/", view(self.compile_view), name="reviews_report_compile"),
+            path("<int:pk>/progress/", view(self.progress_view), name="reviews_report_progress"),
+            path(
+                "versions/<int:pk>/cancel/",
+                view(self.cancel_view),
+                name="reviews_reportversion_cancel",
+            ),
+            path(
+                "versions/<int:pk>/<str:file_format>/",
+                view(self.download_view),
+                name="reviews_reportversion_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"may_compile": self.has_compile_permission(request)}
+        report = self.get_object(request, object_id)
+        if report is not None:
+            extra["running_versions"] = report.versions.filter(
+                state__in=[ReportVersion.State.QUEUED, ReportVersion.State.RUNNING]
+            )
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def _report(self, request, pk) -> Report:
+        report = self.get_object(request, str(pk))
+        if report is None or not self.has_view_permission(request, report):
+            raise Http404
+        return report
+
+    def compile_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = self._report(request, pk)
+        if not self.has_compile_permission(request):
+            raise PermissionDenied
+        try:
+            version = services.report_compile_request(report=report, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                gettext("Version %(number)s is being compiled; its progress shows below.")
+                % {"number": version.number},
+            )
+        return redirect("admin:reviews_report_change", object_id=report.pk)
+
+    def cancel_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ReportVersion, pk=pk)
+        self._report(request, version.report_id)
+        if not self.has_compile_permission(request):
+            raise PermissionDenied
+        try:
+            services.report_cancel(version=version, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("admin:reviews_report_change", object_id=version.report_id)
+
+    def progress_view(self, request, pk):
+        """What the change page polls to move its progress bars without reloading."""
+        report = self._report(request, pk)
+        return JsonResponse(
+            {
+                "versions": [
+                    {
+                        "id": version.pk,
+                        "state": version.state,
+                        "state_label": version.get_state_display(),
+                        "progress": version.progress,
+                        "step": version.step,
+                    }
+                    for version in report.versions.all()
+                ]
+            }
+        )
+
+    def download_view(self, request, pk, file_format):
+        """A report's files, to staff who may see the report (published ones later also
+        from the public pages)."""
+        version = get_object_or_404(ReportVersion.objects.select_related("report"), pk=pk)
+        self._report(request, version.report_id)
+        if file_format not in FORMATS:
+            raise Http404
+        field, content_type = FORMATS[file_format]
+        stored = getattr(version, field)
+        if not stored:
+            raise Http404
+        name = f"{version.report.title[:60]} v{version.number}.{file_format}"
+        response = FileResponse(
+            stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

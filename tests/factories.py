@@ -54,6 +54,9 @@ def staff_role(name: str) -> Group:
     group = Group.objects.filter(name=name).first()
     if group is None:
         importlib.import_module("reviews.migrations.0002_staff_roles").create_roles(apps, None)
+        importlib.import_module("reviews.migrations.0004_report_roles_and_sweeper").grant(
+            apps, None
+        )
         group = Group.objects.get(name=name)
     return group
 

@@ -82,11 +82,18 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=2_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=2_000)
+        parser.add_argument(
+            "--call", help="reference code of the one call to fill (e.g. ECE); default: all calls"
+        )
 
-    def handle(self, *args, inputs: int, users: int, seed: int, batch: int, **options):
+    def handle(self, *args, inputs: int, users: int, seed: int, batch: int, call=None, **options):
         if not settings.GCM_DEMO_CONTENT_ALLOWED:
             raise CommandError("Synthetic data is for local benchmarks only.")
         calls = list(Call.objects.prefetch_related("questions"))
+        if call:
+            calls = [c for c in calls if c.code == call]
+            if not calls:
+                raise CommandError(f"No call has the code {call}.")
         if not calls:
             raise CommandError("Load the demo content first: manage.py load_demo_content")
         rng = random.Random(seed)  # noqa: S311 -- reproducible fake data, not a secret

@@ -1,0 +1,117 @@
+"""Time and peak memory of compiling a report, per format (run on demand, not in tests).
+
+Usage, on PostgreSQL with synthetic data (see bench/README.md):
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/reports.py --call ECE
+
+Compiles one new version of a report of the call's approved inputs in this process, as a
+worker does, and prints how long each part took and the process's peak resident memory during
+it (sampled every 20 ms from /proc, so that measuring does not slow what is measured).
+"""
+
+import argparse
+import itertools
+import os
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gcmportal.settings.local")
+
+import django
+
+django.setup()
+
+from consultations.models import Call, Input  # noqa: E402
+from reviews import services  # noqa: E402
+from reviews.models import Report, ReportVersion  # noqa: E402
+
+PARTS = {"figures": "report_figures", "CSV + XLSX": "_write_tables"}
+measured: dict[str, tuple[float, int]] = {}
+progress: list[int] = []
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+current_part = {"name": None}
+peaks: dict[str, int] = {}
+
+
+def resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE
+
+
+def sample_memory(stop: threading.Event) -> None:
+    while not stop.is_set():
+        name = current_part["name"]
+        if name:
+            peaks[name] = max(peaks.get(name, 0), resident_bytes())
+        time.sleep(0.02)
+
+
+def measure(name: str, function):
+    """The same function, timed, with the resident memory sampled while it runs."""
+
+    def measured_function(*args, **kwargs):
+        current_part["name"] = name
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            measured[name] = (time.perf_counter() - started, peaks.get(name, 0))
+            current_part["name"] = None
+
+    return measured_function
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--call", default="ECE")
+    args = parser.parse_args()
+
+    call = Call.objects.filter(code=args.call).order_by("pk").first()
+    approved = Input.objects.filter(call=call, state="approved").count()
+    report, _created = Report.objects.get_or_create(
+        call=call, title=f"Benchmark report of {call.code}"
+    )
+    number = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = ReportVersion.objects.create(report=report, number=number + 1)
+    for name, attribute in PARTS.items():
+        setattr(services, attribute, measure(name, getattr(services, attribute)))
+    original_progress = services._progress
+
+    def recording_progress(version, percent, step):
+        progress.append(percent)
+        original_progress(version, percent, step)
+
+    services._progress = recording_progress
+
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(stop,), daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    version = services.report_version_compile(version_id=version.pk)
+    total = time.perf_counter() - started
+    stop.set()
+
+    print(
+        f"call {call.code}: {approved} approved inputs; version {version.number}: {version.state}"
+    )
+    print(f"{'part':10} {'seconds':>8} {'peak resident MiB':>18}")
+    for name, (seconds, peak) in measured.items():
+        print(f"{name:10} {seconds:8.1f} {peak / 2**20:18.1f}")
+    print(f"{'all':10} {total:8.1f}")
+    steps = [b - a for a, b in itertools.pairwise([*progress, 100])]
+    print(f"progress updates: {len(progress)}, largest step {max(steps, default=0)}%")
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak resident memory: {peak_rss:.0f} MiB")
+    for field in ("csv_file", "xlsx_file"):
+        stored = getattr(version, field)
+        print(f"{field}: {stored.size / 2**20:.1f} MiB" if stored else f"{field}: none")
+
+
+if __name__ == "__main__":
+    main()

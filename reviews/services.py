@@ -1,0 +1,349 @@
+"""Writes for reviews: compiled reports, from the request in the admin to the files they produce.
+
+A compilation reads a fixed set of inputs (their ids, taken once at the start: an input approved
+while it runs is wholly out, never half in), in chunks, and writes each file row by row.
+"""
+
+import csv
+import io
+import logging
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext, override
+from openpyxl import Workbook
+
+from consultations.models import Answer, Input
+from gcmportal.errors import DomainError
+from gcmportal.exports import spreadsheet_safe
+from notifications.services import notify
+
+from .models import Report, ReportVersion
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+# A running compilation shows a sign of life at least this often; one silent for longer lost
+# its worker.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+class CompilationCancelled(Exception):
+    """Staff cancelled the compilation while it ran."""
+
+
+def report_inputs(report: Report):
+    """Every approved input the report covers (its call or its review's call), filtered as the
+    report says. Publication consent is applied later, per use: figures count them all."""
+    inputs = Input.objects.filter(state=Input.State.APPROVED)
+    inputs = inputs.filter(call=report.call_id or report.review.call_id)
+    tags = {
+        "objectives__in": report.objectives.all(),
+        "author_group__in": report.stakeholder_groups.all(),
+        "author_regions__in": report.regions.all(),
+        "author_country__in": report.countries.all(),
+        "language__in": report.languages.all(),
+    }
+    for lookup, rows in tags.items():
+        if rows.exists():
+            inputs = inputs.filter(pk__in=Input.objects.filter(**{lookup: rows}).values("pk"))
+    if report.submitted_from:
+        inputs = inputs.filter(submitted_at__date__gte=report.submitted_from)
+    if report.submitted_until:
+        inputs = inputs.filter(submitted_at__date__lte=report.submitted_until)
+    return inputs
+
+
+def report_compile_request(*, report: Report, by) -> ReportVersion:
+    """Queue a new version of the report; the compilation starts once this commits."""
+    from .tasks import compile_report
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.versions.filter(
+            state__in=[ReportVersion.State.QUEUED, ReportVersion.State.RUNNING]
+        ).exists():
+            raise DomainError(
+                gettext("This report is being compiled already: wait for it, or cancel it.")
+            )
+        number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        version = ReportVersion.objects.create(report=report, number=number, requested_by=by)
+        transaction.on_commit(lambda: compile_report.delay(version.pk), robust=True)
+    return version
+
+
+def report_cancel(*, version: ReportVersion, by) -> ReportVersion:
+    """Stop a compilation: a queued one at once, a running one at its next step."""
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state == ReportVersion.State.QUEUED:
+            version.state = ReportVersion.State.CANCELLED
+            version.finished_at = timezone.now()
+            version.save(update_fields=["state", "finished_at"])
+        elif version.state == ReportVersion.State.RUNNING:
+            version.cancel_requested = True
+            version.save(update_fields=["cancel_requested"])
+        else:
+            raise DomainError(gettext("Only a queued or running compilation can be cancelled."))
+    return version
+
+
+def _progress(version: ReportVersion, percent: int, step: str) -> None:
+    """Record how far the compilation is (in its own small write) and stop if cancelled."""
+    updated = ReportVersion.objects.filter(pk=version.pk, cancel_requested=False).update(
+        progress=min(percent, 100), step=step[:200], heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise CompilationCancelled
+
+
+def report_figures(inputs) -> dict[str, list[tuple[str, int]]]:
+    """The summary tables, each one aggregate query: (label, number of inputs) rows."""
+    ordered = inputs.order_by()
+
+    def table(field: str, label) -> list[tuple[str, int]]:
+        rows = ordered.values(field).annotate(count=Count("pk", distinct=True)).order_by(field)
+        return [(label(row[field]), row["count"]) for row in rows]
+
+    from consultations.models import Objective
+    from stakeholders.models import Country, Language, Region, StakeholderGroup
+
+    names = {
+        "group": {g.pk: str(g) for g in StakeholderGroup.objects.all()},
+        "region": {r.pk: r.code for r in Region.objects.all()},
+        "country": {c.pk: str(c) for c in Country.objects.all()},
+        "language": {lang.pk: str(lang) for lang in Language.objects.all()},
+        "objective": {
+            o.pk: gettext("Objective %(number)s") % {"number": o.number}
+            for o in Objective.objects.all()
+        },
+    }
+    unknown = gettext("not stated")
+
+    def name(kind):
+        return lambda pk: names[kind].get(pk, unknown)
+
+    speakers = ordered.aggregate(
+        organisations=Count("pk", filter=Q(on_behalf=Input.OnBehalf.ORGANISATION)),
+        states=Count("pk", filter=Q(on_behalf=Input.OnBehalf.STATE)),
+        individuals=Count("pk", filter=Q(on_behalf=Input.OnBehalf.SELF)),
+    )
+    return {
+        gettext("By stakeholder group"): table("author_group", name("group")),
+        gettext("By region"): table("author_regions", name("region")),
+        gettext("By country"): table("author_country", name("country")),
+        gettext("By language"): table("language", name("language")),
+        gettext("By objective"): table("objectives", name("objective")),
+        gettext("Organisations and individuals"): [
+            (gettext("organisations"), speakers["organisations"]),
+            (gettext("Member States"), speakers["states"]),
+            (gettext("individuals"), speakers["individuals"]),
+        ],
+    }
+
+
+def _columns() -> list[str]:
+    return [
+        gettext("reference"),
+        gettext("call"),
+        gettext("submitted at (UTC)"),
+        gettext("language"),
+        gettext("stakeholder group"),
+        gettext("country"),
+        gettext("regions"),
+        gettext("speaking as"),
+        gettext("organisation or Member State"),
+        gettext("author"),
+        gettext("objectives"),
+        gettext("guiding principles"),
+        gettext("question"),
+        gettext("answer"),
+    ]
+
+
+def _rows(input_ids: list[int], version: ReportVersion, start: int, end: int):
+    """One row per published input and answer, attributed exactly as its author consented,
+    read in chunks; progress moves from `start` to `end` percent."""
+    speaking_for = {
+        Input.OnBehalf.SELF: gettext("individual"),
+        Input.OnBehalf.ORGANISATION: gettext("organisation"),
+        Input.OnBehalf.STATE: gettext("Member State"),
+    }
+    for offset in range(0, len(input_ids), CHUNK):
+        chunk = input_ids[offset : offset + CHUNK]
+        inputs = (
+            Input.objects.published()
+            .filter(pk__in=chunk)
+            .select_related(
+                "call",
+                "language",
+                "author_group",
+                "author_country",
+                "organisation",
+                "state_country",
+                "author__profile",
+            )
+            .prefetch_related("objectives", "principles", "author_regions")
+            .order_by("reference")
+        )
+        answers: dict[int, list[Answer]] = {}
+        for answer in (
+            Answer.objects.filter(input__in=chunk)
+            .exclude(text="")
+            .select_related("question")
+            .order_by("input_id", "question__position", "question_id")
+        ):
+            answers.setdefault(answer.input_id, []).append(answer)
+        for input in inputs:
+            named = input.consent == Input.Consent.PUBLIC_NAMED
+            speaker = ""
+            if input.on_behalf == Input.OnBehalf.ORGANISATION and input.organisation:
+                speaker = input.organisation.name if named else gettext("an organisation")
+            elif input.on_behalf == Input.OnBehalf.STATE and input.state_country:
+                speaker = str(input.state_country)
+            metadata = [
+                input.reference,
+                input.call.code,
+                input.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                str(input.language or ""),
+                str(input.author_group or ""),
+                str(input.author_country or ""),
+                ", ".join(region.code for region in input.author_regions.all()),
+                speaking_for[input.on_behalf],
+                speaker,
+                input.author.display_name if named else gettext("not published"),
+                ", ".join(str(o.number) for o in input.objectives.all()),
+                ", ".join(str(p) for p in input.principles.all()),
+            ]
+            for answer in answers.get(input.pk, []):
+                yield [*metadata, answer.question.text, answer.text]
+        done = min(offset + CHUNK, len(input_ids))
+        _progress(
+            version,
+            start + (end - start) * done // max(len(input_ids), 1),
+            gettext("Inputs %(done)d of %(total)d") % {"done": done, "total": len(input_ids)},
+        )
+
+
+def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
+    """The CSV and the XLSX, from one pass over the inputs: each row goes to a temporary CSV
+    file and to a write-only workbook (openpyxl streams its rows to disk), so memory stays flat
+    whatever the number of inputs. The workbook then gets a sheet per summary table."""
+    _progress(version, 10, gettext("Writing the inputs"))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Inputs"))
+    sheet.append(_columns())
+    with tempfile.TemporaryFile() as raw_csv, tempfile.TemporaryFile() as raw_xlsx:
+        text = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(_columns())
+        for row in _rows(input_ids, version, 10, 90):
+            cells = [spreadsheet_safe(cell) for cell in row]
+            writer.writerow(cells)
+            sheet.append(cells)
+        _progress(version, 92, gettext("Saving the files"))
+        for title, rows in figures.items():
+            table = workbook.create_sheet(title[:31])
+            table.append([title, gettext("inputs")])
+            for label, count in rows:
+                table.append([spreadsheet_safe(label), count])
+        workbook.save(raw_xlsx)
+        _progress(version, 96, gettext("Storing the files"))
+        text.flush()
+        raw_csv.seek(0)
+        version.csv_file.save("inputs.csv", File(raw_csv), save=False)
+        text.detach()
+        raw_xlsx.seek(0)
+        version.xlsx_file.save("inputs.xlsx", File(raw_xlsx), save=False)
+
+
+def report_version_compile(*, version_id: int) -> ReportVersion:
+    """Compile one queued version: choose its inputs, count them, write its files, tell the
+    person who asked. Running it again (a retried task) does nothing twice."""
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update(of=("self",))
+            .select_related("report__review", "requested_by__profile")
+            .get(pk=version_id)
+        )
+        if version.state != ReportVersion.State.QUEUED:
+            return version
+        now = timezone.now()
+        version.state = ReportVersion.State.RUNNING
+        version.started_at = version.heartbeat_at = now
+        version.save(update_fields=["state", "started_at", "heartbeat_at"])
+    requester = version.requested_by
+    language = requester.language if requester else settings.LANGUAGE_CODE
+    try:
+        with override(language):
+            _progress(version, 1, gettext("Choosing the inputs"))
+            # The set of inputs is fixed here: one approved a moment later is wholly out.
+            input_ids = list(
+                report_inputs(version.report).order_by("reference").values_list("pk", flat=True)
+            )
+            _progress(version, 5, gettext("Counting the inputs"))
+            figures = report_figures(Input.objects.filter(pk__in=input_ids))
+            _write_tables(version, input_ids, figures)
+    except CompilationCancelled:
+        return _finish(version, ReportVersion.State.CANCELLED)
+    except Exception as error:
+        logger.exception("Report version %s failed", version.pk)
+        return _finish(
+            version, ReportVersion.State.FAILED, error=f"{type(error).__name__}: {error}"
+        )
+    version.input_count = len(input_ids)
+    return _finish(version, ReportVersion.State.DONE)
+
+
+def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVersion:
+    with transaction.atomic():
+        stored = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        stored.state = state
+        stored.error = error
+        stored.finished_at = timezone.now()
+        stored.input_count = version.input_count
+        fields = ["state", "error", "finished_at", "input_count"]
+        if state == ReportVersion.State.DONE:
+            stored.progress = 100
+            stored.step = ""
+            stored.csv_file = version.csv_file
+            stored.xlsx_file = version.xlsx_file
+            fields += ["progress", "step", "csv_file", "xlsx_file"]
+        stored.save(update_fields=fields)
+        if stored.requested_by and state in (ReportVersion.State.DONE, ReportVersion.State.FAILED):
+            notify(
+                recipient=stored.requested_by,
+                kind_code="report_ready" if state == ReportVersion.State.DONE else "report_failed",
+                context={"version": stored, "report": version.report},
+                link=("admin:reviews_report_change", {"object_id": version.report_id}),
+            )
+    return stored
+
+
+def reports_fail_stalled(*, now=None) -> int:
+    """Mark failed every compilation whose worker stopped showing signs of life (killed, or
+    lost): none stays "running" for ever; the previous version stays available."""
+    now = now or timezone.now()
+    stalled = ReportVersion.objects.filter(
+        state=ReportVersion.State.RUNNING, heartbeat_at__lt=now - STALLED_AFTER
+    )
+    count = 0
+    for version in stalled.select_related("report"):
+        with transaction.atomic():
+            locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
+            if locked.state != ReportVersion.State.RUNNING or locked.heartbeat_at >= (
+                now - STALLED_AFTER
+            ):
+                continue
+        _finish(
+            version,
+            ReportVersion.State.FAILED,
+            error=gettext("The compilation stopped (its worker ended). Compile the report again."),
+        )
+        count += 1
+    return count

@@ -1,0 +1,305 @@
+"""Compiled reports: figures against hand-counted inputs, attribution as consented in the files,
+progress, cancellation, failure, stalled workers, and who may compile or download."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from consultations import services as consultations
+from reviews import services
+from reviews.models import Report, ReportVersion
+from reviews.tasks import fail_stalled_reports
+from tests.consultations.factories import CallFactory, submitted_input
+from tests.factories import (
+    MembershipFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    ProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa_in_these_tests(settings):
+    settings.GCM_STAFF_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def call_with_inputs(reference_data):
+    """A call with, by hand: three published approved inputs, one approved but private, one
+    submitted only (out of every report), from authors in Kenya, France and Mexico."""
+    call = CallFactory(code="ECE")
+    moderator = ModeratorFactory()
+    kenya = ProfileFactory(
+        country__code="KE", stakeholder_group__code="civil_society", display_name="Wanjiru Kamau"
+    ).user
+    france = ProfileFactory(
+        country__code="FR", stakeholder_group__code="migrants", display_name="Amina Diallo"
+    ).user
+    mexico = ProfileFactory(
+        country__code="MX", stakeholder_group__code="civil_society", display_name="Lucía Ramos"
+    ).user
+    union = OrganisationFactory(name="Kenya Migrant Workers Network")
+    MembershipFactory(user=kenya, organisation=union)
+    inputs = {
+        "named": submitted_input(
+            call=call,
+            author=kenya,
+            answer="Recruitment fees must be banned.",
+            objectives=(6, 7),
+            on_behalf="organisation",
+            organisation=union,
+        ),
+        "anonymous": submitted_input(
+            call=call,
+            author=france,
+            answer='=HYPERLINK("http://evil.example")',
+            language_code="fr",
+            objectives=(6,),
+            consent="public_anonymous",
+        ),
+        "private": submitted_input(
+            call=call,
+            author=mexico,
+            answer="Kept for the staff only.",
+            language_code="es",
+            objectives=(16,),
+            consent="private",
+        ),
+        "waiting": submitted_input(call=call, author=mexico, answer="Not decided yet."),
+    }
+    for key in ("named", "anonymous", "private"):
+        consultations.input_approve(input=inputs[key], by=moderator)
+    return call, inputs
+
+
+def compiler_client(client):
+    compiler = ModeratorFactory(role="Report compiler")
+    ProfileFactory(user=compiler, preferred_language="en")
+    client.force_login(compiler)
+    return compiler
+
+
+def compile_in_admin(client, report, django_capture_on_commit_callbacks) -> ReportVersion:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:reviews_report_compile", args=[report.pk]))
+    assert response.status_code == 302
+    return report.versions.latest("number")
+
+
+def test_figures_are_counted_by_the_database_as_by_hand(call_with_inputs):
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+
+    figures = services.report_figures(services.report_inputs(report))
+
+    assert dict(figures["By stakeholder group"]) == {"Civil society": 2, "Migrants": 1}
+    assert dict(figures["By country"]) == {"Kenya": 1, "France": 1, "Mexico": 1}
+    assert dict(figures["By language"]) == {"English": 1, "French": 1, "Spanish": 1}
+    assert dict(figures["By objective"]) == {
+        "Objective 6": 2,
+        "Objective 7": 1,
+        "Objective 16": 1,
+    }
+    assert dict(figures["By region"]) == {"ECA": 1, "ECE": 1, "ECLAC": 1}
+    assert dict(figures["Organisations and individuals"]) == {
+        "organisations": 1,
+        "Member States": 0,
+        "individuals": 2,
+    }
+
+
+def test_compiling_in_the_admin_writes_csv_and_xlsx_with_attribution_as_consented(
+    client, call_with_inputs, django_capture_on_commit_callbacks
+):
+    call, inputs = call_with_inputs
+    compiler = compiler_client(client)
+    report = Report.objects.create(call=call, title="ECE review", created_by=compiler)
+    mail.outbox.clear()
+
+    version = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+
+    assert version.state == ReportVersion.State.DONE
+    assert version.progress == 100
+    assert version.input_count == 3  # the three approved; the waiting one is out
+    rows = list(csv.reader(io.StringIO(version.csv_file.open("rb").read().decode("utf-8-sig"))))
+    body = {row[0]: row for row in rows[1:]}
+    assert set(body) == {inputs["named"].reference, inputs["anonymous"].reference}
+    named, anonymous = body[inputs["named"].reference], body[inputs["anonymous"].reference]
+    assert named[7] == "organisation"
+    assert named[8] == "Kenya Migrant Workers Network"
+    assert named[9] == "Wanjiru Kamau"
+    assert named[13] == "Recruitment fees must be banned."
+    assert anonymous[9] == "not published"
+    assert "Amina Diallo" not in version.csv_file.open("rb").read().decode("utf-8-sig")
+    assert anonymous[13] == '\'=HYPERLINK("http://evil.example")'
+
+    workbook = load_workbook(version.xlsx_file.open("rb"), read_only=True)
+    sheet_rows = list(workbook["Inputs"].iter_rows(values_only=True))
+    assert len(sheet_rows) == 3
+    assert "Kept for the staff only." not in str(sheet_rows)
+    groups = dict(list(workbook["By stakeholder group"].iter_rows(values_only=True))[1:])
+    assert groups == {"Civil society": 2, "Migrants": 1}
+
+    [notice] = mail.outbox
+    assert notice.to == [compiler.email]
+    assert "Report ready: ECE review (version 1)" in notice.subject
+
+    download = client.get(
+        reverse("admin:reviews_reportversion_download", args=[version.pk, "xlsx"])
+    )
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_progress_is_recorded_while_the_inputs_are_written(
+    call_with_inputs, monkeypatch, django_capture_on_commit_callbacks
+):
+    call, _inputs = call_with_inputs
+    monkeypatch.setattr(services, "CHUNK", 1)
+    report = Report.objects.create(call=call, title="ECE review")
+    version = ReportVersion.objects.create(report=report, number=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.report_version_compile(version_id=version.pk)
+
+    progress = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "reviews_reportversion" SET "progress"')
+    ]
+    assert len(progress) >= 8  # two steps, then each input in each of the two files
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.DONE
+
+
+def test_recompiling_makes_a_new_version_and_keeps_the_old_one(
+    client, call_with_inputs, django_capture_on_commit_callbacks
+):
+    call, _inputs = call_with_inputs
+    compiler_client(client)
+    report = Report.objects.create(call=call, title="ECE review")
+
+    first = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+    second = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+
+    assert (first.number, second.number) == (1, 2)
+    assert (
+        client.get(
+            reverse("admin:reviews_reportversion_download", args=[first.pk, "csv"])
+        ).status_code
+        == 200
+    )
+    page = client.get(reverse("admin:reviews_report_change", args=[report.pk])).content.decode()
+    assert reverse("admin:reviews_reportversion_download", args=[first.pk, "csv"]) in page
+
+
+def test_cancelling_a_queued_or_running_compilation_stops_it(call_with_inputs):
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    queued = ReportVersion.objects.create(report=report, number=1)
+    running = ReportVersion.objects.create(report=report, number=2)
+
+    services.report_cancel(version=queued, by=None)
+    # Cancelled while it runs: the job stops at its next step.
+    ReportVersion.objects.filter(pk=running.pk).update(cancel_requested=True)
+    services.report_version_compile(version_id=running.pk)
+
+    queued.refresh_from_db()
+    running.refresh_from_db()
+    assert queued.state == running.state == ReportVersion.State.CANCELLED
+    assert not running.csv_file
+
+
+def test_a_failed_compilation_says_why_and_keeps_the_previous_version(
+    call_with_inputs, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    call, _inputs = call_with_inputs
+    requester = ProfileFactory().user
+    report = Report.objects.create(call=call, title="ECE review")
+    good = ReportVersion.objects.create(report=report, number=1)
+    services.report_version_compile(version_id=good.pk)
+    bad = ReportVersion.objects.create(report=report, number=2, requested_by=requester)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the media storage cannot write here")
+    settings.MEDIA_ROOT = blocked
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_version_compile(version_id=bad.pk)
+
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.state == ReportVersion.State.FAILED
+    assert bad.error
+    assert good.state == ReportVersion.State.DONE and good.csv_file
+    [notice] = mail.outbox
+    assert "Report not compiled" in notice.subject
+
+
+def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    silent = ReportVersion.objects.create(
+        report=report,
+        number=1,
+        state=ReportVersion.State.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=11),
+    )
+    alive = ReportVersion.objects.create(
+        report=report, number=2, state=ReportVersion.State.RUNNING, heartbeat_at=timezone.now()
+    )
+
+    assert fail_stalled_reports() == 1
+
+    silent.refresh_from_db()
+    alive.refresh_from_db()
+    assert silent.state == ReportVersion.State.FAILED
+    assert "worker ended" in silent.error
+    assert alive.state == ReportVersion.State.RUNNING
+
+
+def test_progress_endpoint_reports_each_version(client, call_with_inputs):
+    call, _inputs = call_with_inputs
+    compiler_client(client)
+    report = Report.objects.create(call=call, title="ECE review")
+    ReportVersion.objects.create(
+        report=report, number=1, state=ReportVersion.State.RUNNING, progress=40, step="Inputs"
+    )
+
+    data = client.get(reverse("admin:reviews_report_progress", args=[report.pk])).json()
+
+    assert data["versions"][0]["progress"] == 40
+    assert data["versions"][0]["state"] == "running"
+
+
+@pytest.mark.parametrize(
+    ("role", "may_view", "may_compile"),
+    [("Report compiler", True, True), ("Moderator", True, False), (False, False, False)],
+)
+def test_only_report_compilers_compile_and_staff_without_a_role_see_nothing(
+    client, call_with_inputs, role, may_view, may_compile, django_capture_on_commit_callbacks
+):
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    done = ReportVersion.objects.create(report=report, number=1)
+    services.report_version_compile(version_id=done.pk)
+    client.force_login(ModeratorFactory(role=role))
+
+    page = client.get(reverse("admin:reviews_report_change", args=[report.pk]))
+    download = client.get(reverse("admin:reviews_reportversion_download", args=[done.pk, "csv"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:reviews_report_compile", args=[report.pk]))
+
+    assert (page.status_code == 200) == may_view
+    assert (download.status_code == 200) == may_view
+    assert report.versions.count() == (2 if may_compile else 1)
