@@ -327,8 +327,18 @@ def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVer
 
 def reports_fail_stalled(*, now=None) -> int:
     """Mark failed every compilation whose worker stopped showing signs of life (killed, or
-    lost): none stays "running" for ever; the previous version stays available."""
+    lost): none stays "running" for ever; the previous version stays available.
+
+    A compilation still queued long after it was asked for lost its task (the broker was down
+    when it was requested): it is handed to the workers again; compiling is idempotent.
+    """
+    from .tasks import compile_report
+
     now = now or timezone.now()
+    for pk in ReportVersion.objects.filter(
+        state=ReportVersion.State.QUEUED, requested_at__lt=now - STALLED_AFTER
+    ).values_list("pk", flat=True):
+        compile_report.delay(pk)
     stalled = ReportVersion.objects.filter(
         state=ReportVersion.State.RUNNING, heartbeat_at__lt=now - STALLED_AFTER
     )

@@ -38,7 +38,7 @@ def grant(apps, schema_editor):
         defaults={
             "task": "reviews.fail_stalled_reports",
             "interval": every_five_minutes,
-            "description": "Marks failed any report compilation silent for over 10 minutes.",
+            "description": "Fails report compilations silent for 10 minutes; requeues lost ones.",
         },
     )
 

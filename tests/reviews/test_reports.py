@@ -303,3 +303,20 @@ def test_only_report_compilers_compile_and_staff_without_a_role_see_nothing(
     assert (page.status_code == 200) == may_view
     assert (download.status_code == 200) == may_view
     assert report.versions.count() == (2 if may_compile else 1)
+
+
+def test_a_compilation_whose_task_was_lost_is_handed_to_the_workers_again(call_with_inputs):
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    lost = ReportVersion.objects.create(report=report, number=1)
+    ReportVersion.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=30)
+    )
+    recent = ReportVersion.objects.create(report=report, number=2)
+
+    fail_stalled_reports()  # tasks run in-process in the tests
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.state == ReportVersion.State.DONE
+    assert recent.state == ReportVersion.State.QUEUED
