@@ -470,6 +470,21 @@ class Input(models.Model):
         return self.reference or gettext("Draft %(number)s") % {"number": self.pk}
 
     @property
+    def public_attribution(self) -> str:
+        """Who the public reads as its author: exactly what the author consented to, nothing
+        more (pages, exports and reports all use this)."""
+        if self.consent != self.Consent.PUBLIC_NAMED:
+            return gettext("Published without attribution")
+        if self.on_behalf == self.OnBehalf.ORGANISATION and self.organisation:
+            return self.organisation.name
+        if self.on_behalf == self.OnBehalf.STATE and self.state_country:
+            return gettext("Government of %(country)s") % {"country": self.state_country}
+        if self.author.is_active:
+            return self.author.display_name
+        # An erased (or closed) account: its inputs keep their content, not its name.
+        return gettext("Published without attribution")
+
+    @property
     def is_editable(self) -> bool:
         """Its author may still change it: a draft, or submitted but undecided, call open."""
         editable_states = {self.State.DRAFT, self.State.SUBMITTED, self.State.CHANGES_REQUESTED}

@@ -157,8 +157,7 @@ def _columns() -> list[str]:
         gettext("country"),
         gettext("regions"),
         gettext("speaking as"),
-        gettext("organisation or Member State"),
-        gettext("author"),
+        gettext("attribution"),
         gettext("objectives"),
         gettext("guiding principles"),
         gettext("question"),
@@ -200,12 +199,6 @@ def _rows(input_ids: list[int], version: ReportVersion, start: int, end: int):
         ):
             answers.setdefault(answer.input_id, []).append(answer)
         for input in inputs:
-            named = input.consent == Input.Consent.PUBLIC_NAMED
-            speaker = ""
-            if input.on_behalf == Input.OnBehalf.ORGANISATION and input.organisation:
-                speaker = input.organisation.name if named else gettext("an organisation")
-            elif input.on_behalf == Input.OnBehalf.STATE and input.state_country:
-                speaker = str(input.state_country)
             metadata = [
                 input.reference,
                 input.call.code,
@@ -215,8 +208,7 @@ def _rows(input_ids: list[int], version: ReportVersion, start: int, end: int):
                 str(input.author_country or ""),
                 ", ".join(region.code for region in input.author_regions.all()),
                 speaking_for[input.on_behalf],
-                speaker,
-                input.author.display_name if named else gettext("not published"),
+                input.public_attribution,
                 ", ".join(str(o.number) for o in input.objectives.all()),
                 ", ".join(str(p) for p in input.principles.all()),
             ]

@@ -135,13 +135,15 @@ def test_compiling_in_the_admin_writes_csv_and_xlsx_with_attribution_as_consente
     body = {row[0]: row for row in rows[1:]}
     assert set(body) == {inputs["named"].reference, inputs["anonymous"].reference}
     named, anonymous = body[inputs["named"].reference], body[inputs["anonymous"].reference]
+    # Attributed as on the public pages: the organisation it speaks for, or nobody.
     assert named[7] == "organisation"
     assert named[8] == "Kenya Migrant Workers Network"
-    assert named[9] == "Wanjiru Kamau"
-    assert named[13] == "Recruitment fees must be banned."
-    assert anonymous[9] == "not published"
-    assert "Amina Diallo" not in version.csv_file.open("rb").read().decode("utf-8-sig")
-    assert anonymous[13] == '\'=HYPERLINK("http://evil.example")'
+    assert named[12] == "Recruitment fees must be banned."
+    assert anonymous[8] == "Published without attribution"
+    contents = version.csv_file.open("rb").read().decode("utf-8-sig")
+    assert "Amina Diallo" not in contents
+    assert "Wanjiru Kamau" not in contents
+    assert anonymous[12] == '\'=HYPERLINK("http://evil.example")'
 
     workbook = load_workbook(version.xlsx_file.open("rb"), read_only=True)
     sheet_rows = list(workbook["Inputs"].iter_rows(values_only=True))
