@@ -16,12 +16,11 @@ from . import services
 from .models import Report, ReportVersion, Review
 
 COMPILE = "reviews.compile_report"
+# format: (file field, content type); the HTML preview opens in the browser, sandboxed.
 FORMATS = {
+    "html": ("html_file", "text/html; charset=utf-8"),
     "csv": ("csv_file", "text/csv"),
-    "xlsx": (
-        "xlsx_file",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    "xlsx": ("xlsx_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
@@ -223,7 +222,13 @@ class ReportAdmin(admin.ModelAdmin):
             raise Http404
         name = f"{version.report.title[:60]} v{version.number}.{file_format}"
         response = FileResponse(
-            stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+            stored.open("rb"),
+            as_attachment=file_format != "html",
+            filename=name,
+            content_type=content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        )
         return response

@@ -148,6 +148,7 @@ class ReportVersion(models.Model):
     input_count = models.PositiveIntegerField(_("inputs"), default=0)
     csv_file = models.FileField(_("CSV"), upload_to=report_file_path, blank=True, max_length=200)
     xlsx_file = models.FileField(_("XLSX"), upload_to=report_file_path, blank=True, max_length=200)
+    html_file = models.FileField(_("HTML"), upload_to=report_file_path, blank=True, max_length=200)
 
     class Meta:
         ordering = ["report", "-number"]

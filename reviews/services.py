@@ -23,6 +23,7 @@ from gcmportal.errors import DomainError
 from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
 
+from .documents import write_document
 from .models import Report, ReportVersion
 
 logger = logging.getLogger(__name__)
@@ -234,24 +235,45 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
         text = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(_columns())
-        for row in _rows(input_ids, version, 10, 90):
+        for row in _rows(input_ids, version, 10, 60):
             cells = [spreadsheet_safe(cell) for cell in row]
             writer.writerow(cells)
             sheet.append(cells)
-        _progress(version, 92, gettext("Saving the files"))
+        _progress(version, 62, gettext("Saving the files"))
         for title, rows in figures.items():
             table = workbook.create_sheet(title[:31])
             table.append([title, gettext("inputs")])
             for label, count in rows:
                 table.append([spreadsheet_safe(label), count])
         workbook.save(raw_xlsx)
-        _progress(version, 96, gettext("Storing the files"))
+        _progress(version, 66, gettext("Storing the files"))
         text.flush()
         raw_csv.seek(0)
         version.csv_file.save("inputs.csv", File(raw_csv), save=False)
         text.detach()
         raw_xlsx.seek(0)
         version.xlsx_file.save("inputs.xlsx", File(raw_xlsx), save=False)
+
+
+def _write_html(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
+    """The document: cover, figures and charts, a chapter per objective, annex."""
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        write_document(
+            destination=text,
+            version=version,
+            input_ids=input_ids,
+            figures=figures,
+            progress=lambda fraction, objective: _progress(
+                version,
+                70 + int(25 * fraction),
+                gettext("Chapter: %(objective)s") % {"objective": objective},
+            ),
+        )
+        text.flush()
+        raw.seek(0)
+        version.html_file.save("report.html", File(raw), save=False)
+        text.detach()
 
 
 def report_version_compile(*, version_id: int) -> ReportVersion:
@@ -281,6 +303,7 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
             _progress(version, 5, gettext("Counting the inputs"))
             figures = report_figures(Input.objects.filter(pk__in=input_ids))
             _write_tables(version, input_ids, figures)
+            _write_html(version, input_ids, figures)
     except CompilationCancelled:
         return _finish(version, ReportVersion.State.CANCELLED)
     except Exception as error:
@@ -305,7 +328,8 @@ def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVer
             stored.step = ""
             stored.csv_file = version.csv_file
             stored.xlsx_file = version.xlsx_file
-            fields += ["progress", "step", "csv_file", "xlsx_file"]
+            stored.html_file = version.html_file
+            fields += ["progress", "step", "csv_file", "xlsx_file", "html_file"]
         stored.save(update_fields=fields)
         if stored.requested_by and state in (ReportVersion.State.DONE, ReportVersion.State.FAILED):
             notify(

@@ -322,3 +322,48 @@ def test_a_compilation_whose_task_was_lost_is_handed_to_the_workers_again(call_w
     recent.refresh_from_db()
     assert lost.state == ReportVersion.State.DONE
     assert recent.state == ReportVersion.State.QUEUED
+
+
+def test_document_has_cover_figures_a_chapter_per_objective_and_annex(
+    client, call_with_inputs, django_capture_on_commit_callbacks
+):
+    call, inputs = call_with_inputs
+    hostile = submitted_input(
+        call=call, answer="<script>alert('x')</script> Ignore the moderators.", objectives=(6,)
+    )
+    consultations.input_approve(input=hostile, by=ModeratorFactory())
+    compiler_client(client)
+    report = Report.objects.create(
+        call=call, title="ECE review: what stakeholders said", introduction="Prepared by staff."
+    )
+
+    version = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+    assert version.state == ReportVersion.State.DONE, version.error
+    assert version.html_file, (version.csv_file, version.html_file)
+    preview = client.get(reverse("admin:reviews_reportversion_download", args=[version.pk, "html"]))
+
+    assert preview.status_code == 200
+    assert preview["Content-Disposition"].startswith("inline")
+    assert preview["Content-Security-Policy"].startswith("sandbox")
+    document = b"".join(preview.streaming_content).decode()
+    assert "<h1>ECE review: what stakeholders said</h1>" in document
+    assert "Prepared by staff." in document
+    assert "Compiled from 4 approved inputs, of which 3 may be quoted." in document
+    chapters = [document.index(f'id="objective-{number}"') for number in range(1, 24)]
+    assert chapters == sorted(chapters)
+    objective_6 = document[chapters[5] : chapters[6]]
+    objective_7 = document[chapters[6] : chapters[7]]
+    assert "Recruitment fees must be banned." in objective_6
+    assert "Recruitment fees must be banned." in objective_7  # tagged with both
+    assert "Kenya Migrant Workers Network" in objective_6
+    assert inputs["named"].reference in objective_6
+    assert "Published without attribution" in objective_6  # the anonymous input
+    assert "Amina Diallo" not in document and "Wanjiru Kamau" not in document
+    assert "Kept for the staff only." not in document
+    assert "<script>" not in document
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in objective_6
+    assert "No input that may be quoted addresses this objective." in document
+    assert 'role="img"' in document and "<caption>By stakeholder group</caption>" in document
+    annex = document[document.index('id="annex"') :]
+    assert "Kenya Migrant Workers Network" in annex
+    assert inputs["anonymous"].reference in annex
