@@ -29,7 +29,7 @@ from consultations.models import Call, Input  # noqa: E402
 from reviews import services  # noqa: E402
 from reviews.models import Report, ReportVersion  # noqa: E402
 
-PARTS = {"figures": "report_figures", "CSV + XLSX": "_write_tables"}
+PARTS = {"figures": "report_figures", "CSV + XLSX": "_write_tables", "HTML": "_write_html"}
 measured: dict[str, tuple[float, int]] = {}
 progress: list[int] = []
 
@@ -108,7 +108,7 @@ def main() -> None:
     print(f"progress updates: {len(progress)}, largest step {max(steps, default=0)}%")
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory: {peak_rss:.0f} MiB")
-    for field in ("csv_file", "xlsx_file"):
+    for field in ("csv_file", "xlsx_file", "html_file"):
         stored = getattr(version, field)
         print(f"{field}: {stored.size / 2**20:.1f} MiB" if stored else f"{field}: none")
 
