@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from consultations.models import Answer, Attachment, Input, Objective
+from stakeholders.models import Country, StakeholderGroup
 
 CHUNK = 1000
 
@@ -24,8 +25,6 @@ def bar_chart(rows: list[tuple[str, int]]) -> list[dict]:
 
 def heat_map(inputs) -> dict:
     """Objective x stakeholder group: rows of objectives, a cell per group, shaded by count."""
-    from stakeholders.models import StakeholderGroup
-
     cells = {
         (row["objectives__number"], row["author_group"]): row["count"]
         for row in inputs.order_by()
@@ -139,8 +138,6 @@ def write_document(*, destination, version, input_ids: list[int], figures: dict,
 
 def contributing_organisations(published) -> list[tuple[str, str, str]]:
     """(stakeholder group, country, organisation) of every organisation named in the inputs."""
-    from stakeholders.models import Country, StakeholderGroup
-
     groups = {g.pk: (g.position, str(g)) for g in StakeholderGroup.objects.all()}
     countries = {c.pk: str(c) for c in Country.objects.all()}
     rows = (

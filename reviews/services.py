@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from openpyxl import Workbook
 
-from consultations.models import Answer, Input
+from consultations.models import Answer, Input, Objective
 from gcmportal.errors import DomainError
 from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
+from stakeholders.models import Country, Language, Region, StakeholderGroup
 
 from .documents import write_document
 from .models import Report, ReportVersion
@@ -110,9 +111,6 @@ def report_figures(inputs) -> dict[str, list[tuple[str, int]]]:
     def table(field: str, label) -> list[tuple[str, int]]:
         rows = ordered.values(field).annotate(count=Count("pk", distinct=True)).order_by(field)
         return [(label(row[field]), row["count"]) for row in rows]
-
-    from consultations.models import Objective
-    from stakeholders.models import Country, Language, Region, StakeholderGroup
 
     names = {
         "group": {g.pk: str(g) for g in StakeholderGroup.objects.all()},
