@@ -39,14 +39,15 @@ run: setup ## Set everything up and serve the portal at http://127.0.0.1:8000 (S
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-system-deps: ## Install Chromium and Redis from Debian when run as root and missing (browser and worker tests)
-	@if [ -x /usr/bin/chromium ] && command -v redis-server >/dev/null; then \
-		echo "Chromium and Redis are installed."; \
+system-deps: ## Install Chromium, Redis and poppler from Debian when run as root and missing (browser, worker and PDF tests)
+	@if [ -x /usr/bin/chromium ] && command -v redis-server >/dev/null && command -v pdftotext >/dev/null; then \
+		echo "Chromium, Redis and poppler are installed."; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server gettext >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server gettext poppler-utils >/dev/null; \
 	else \
 		echo "Chromium or redis-server is missing: the browser and worker tests will be skipped."; \
-		echo "Install the Debian packages chromium and redis-server to run them."; \
+		echo "pdftotext (Debian poppler-utils) is missing: the report PDF tests will fail."; \
+		echo "Install the Debian packages chromium, redis-server and poppler-utils to run them."; \
 	fi
 
 test: install system-deps messages ## Set everything up and run the whole test suite (DATABASE_URL picks the database)

@@ -4,9 +4,11 @@ Usage, on PostgreSQL with synthetic data (see bench/README.md):
 
     DATABASE_URL=postgres://… .venv/bin/python bench/reports.py --call ECE
 
-Compiles one new version of a report of the call's approved inputs in this process, as a
-worker does, and prints how long each part took and the process's peak resident memory during
-it (sampled every 20 ms from /proc, so that measuring does not slow what is measured).
+Compiles one new version of a report of the call's approved inputs (`--language fr`: only those
+in French) in this process, as a worker does, and prints how long each part took (the HTML, PDF
+and DOCX are written in one pass; the time of each writer is shown) and the process's peak
+resident memory during it (sampled every 20 ms from /proc, so that measuring does not slow
+what is measured), and the size of each file.
 """
 
 import argparse
@@ -25,11 +27,19 @@ import django
 
 django.setup()
 
-from consultations.models import Call, Input  # noqa: E402
-from reviews import services  # noqa: E402
+from consultations.models import Call  # noqa: E402
+from reviews import documents, services  # noqa: E402
 from reviews.models import Report, ReportVersion  # noqa: E402
+from stakeholders.models import Language  # noqa: E402
 
-PARTS = {"figures": "report_figures", "CSV + XLSX": "_write_tables", "HTML": "_write_html"}
+PARTS = {
+    "figures": "report_figures",
+    "CSV + XLSX": "_write_tables",
+    "documents": "_write_documents",
+}
+# Within the documents' one pass, the time each writer takes (reading the database is the rest).
+WRITERS = {"HTML": documents.HtmlWriter, "PDF": documents.PdfWriter, "DOCX": documents.DocxWriter}
+writer_seconds: dict[str, float] = {}
 measured: dict[str, tuple[float, int]] = {}
 progress: list[int] = []
 
@@ -67,16 +77,35 @@ def measure(name: str, function):
     return measured_function
 
 
+def timed_writer(name: str, writer_class) -> None:
+    """Add the time of the writer's add() and finish() calls to writer_seconds[name]."""
+    for method in ("add", "finish"):
+        original = getattr(writer_class, method)
+
+        def timed(self, *args, _original=original, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                writer_seconds[name] = writer_seconds.get(name, 0) + time.perf_counter() - started
+
+        setattr(writer_class, method, timed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--call", default="ECE")
+    parser.add_argument("--language", help="only the inputs in this language (a smaller report)")
     args = parser.parse_args()
 
     call = Call.objects.filter(code=args.call).order_by("pk").first()
-    approved = Input.objects.filter(call=call, state="approved").count()
-    report, _created = Report.objects.get_or_create(
-        call=call, title=f"Benchmark report of {call.code}"
-    )
+    title = f"Benchmark report of {call.code}" + (f" ({args.language})" if args.language else "")
+    report, _created = Report.objects.get_or_create(call=call, title=title)
+    if args.language:
+        report.languages.set(Language.objects.filter(code=args.language))
+    approved = services.report_inputs(report).count()
+    for name, writer_class in WRITERS.items():
+        timed_writer(name, writer_class)
     number = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = ReportVersion.objects.create(report=report, number=number + 1)
     for name, attribute in PARTS.items():
@@ -100,15 +129,19 @@ def main() -> None:
     print(
         f"call {call.code}: {approved} approved inputs; version {version.number}: {version.state}"
     )
-    print(f"{'part':10} {'seconds':>8} {'peak resident MiB':>18}")
+    print(f"{'part':12} {'seconds':>8} {'peak resident MiB':>18}")
     for name, (seconds, peak) in measured.items():
-        print(f"{name:10} {seconds:8.1f} {peak / 2**20:18.1f}")
-    print(f"{'all':10} {total:8.1f}")
+        print(f"{name:12} {seconds:8.1f} {peak / 2**20:18.1f}")
+        if name == "documents":
+            for writer, spent in writer_seconds.items():
+                print(f"  {writer:10} {spent:8.1f}")
+            print(f"  {'reading':10} {seconds - sum(writer_seconds.values()):8.1f}")
+    print(f"{'all':12} {total:8.1f}")
     steps = [b - a for a, b in itertools.pairwise([*progress, 100])]
     print(f"progress updates: {len(progress)}, largest step {max(steps, default=0)}%")
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory: {peak_rss:.0f} MiB")
-    for field in ("csv_file", "xlsx_file", "html_file"):
+    for _format, field in version.files():
         stored = getattr(version, field)
         print(f"{field}: {stored.size / 2**20:.1f} MiB" if stored else f"{field}: none")
 

@@ -16,9 +16,9 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_ratelimit.decorators import ratelimit
-from weasyprint import HTML
 
 from gcmportal.errors import DomainError
+from gcmportal.pdf import pdf_write
 from gcmportal.ratelimits import limit_posts
 
 from . import services
@@ -366,7 +366,7 @@ class InputCopyView(AuthorInputMixin, View):
             },
             request=request,
         )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        pdf = pdf_write(html, base_url=request.build_absolute_uri("/"))
         name = input.reference or f"draft-{input.pk}"
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("stakeholders.urls")),
     path("", include("notifications.urls")),
     path("", include("consultations.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -110,6 +110,11 @@ KINDS = {
             mandatory=True,
         ),
         NotificationKind(
+            "report_published",
+            _("Reports published"),
+            _("The portal published a report compiled from the inputs to a call you follow."),
+        ),
+        NotificationKind(
             "moderation_backlog",
             _("Moderation backlog (staff)"),
             _("Daily: inputs in the calls you moderate that have waited more than 48 hours."),

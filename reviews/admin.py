@@ -3,25 +3,22 @@ compiled from their inputs, with each compilation's live progress."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from gcmportal.errors import DomainError
 
 from . import services
 from .models import Report, ReportVersion, Review
+from .views import report_file_response
 
 COMPILE = "reviews.compile_report"
-# format: (file field, content type); the HTML preview opens in the browser, sandboxed.
-FORMATS = {
-    "html": ("html_file", "text/html; charset=utf-8"),
-    "csv": ("csv_file", "text/csv"),
-    "xlsx": ("xlsx_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
 
 
 @admin.register(Review)
@@ -55,13 +52,18 @@ class ReportVersionInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("requested_by")
+        return super().get_queryset(request).select_related("requested_by", "published_by")
 
     @admin.display(description=_("state"))
     def state_and_progress(self, version: ReportVersion) -> str:
         running = version.state in (ReportVersion.State.QUEUED, ReportVersion.State.RUNNING)
         if not running:
             detail = version.error or ""
+            if version.published_at:
+                detail = gettext("Published on %(date)s by %(name)s") % {
+                    "date": date_format(version.published_at, "DATETIME_FORMAT"),
+                    "name": version.published_by or "—",
+                }
             return format_html(
                 "<strong>{}</strong><br><small>{}</small>", version.get_state_display(), detail
             )
@@ -82,14 +84,13 @@ class ReportVersionInline(admin.TabularInline):
     def files(self, version: ReportVersion) -> str:
         links = [
             (reverse("admin:reviews_reportversion_download", args=[version.pk, name]), name.upper())
-            for name, (field, _type) in FORMATS.items()
-            if getattr(version, field)
+            for name, _field in version.files()
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', links) or "—"
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
     """Reports: filters chosen by staff, compiled by a Celery job whose progress shows live."""
 
     list_display = ["title", "call", "review", "created_by", "created_at"]
@@ -138,6 +139,12 @@ class ReportAdmin(admin.ModelAdmin):
                 name="reviews_reportversion_cancel",
             ),
             path(
+                "versions/<int:pk>/publish/",
+                view(self.publish_view),
+                name="reviews_reportversion_publish",
+            ),
+            path("<int:pk>/unpublish/", view(self.unpublish_view), name="reviews_report_unpublish"),
+            path(
                 "versions/<int:pk>/<str:file_format>/",
                 view(self.download_view),
                 name="reviews_reportversion_download",
@@ -152,6 +159,8 @@ class ReportAdmin(admin.ModelAdmin):
             extra["running_versions"] = report.versions.filter(
                 state__in=[ReportVersion.State.QUEUED, ReportVersion.State.RUNNING]
             )
+            extra["latest_done"] = report.versions.filter(state=ReportVersion.State.DONE).first()
+            extra["published"] = report.versions.filter(published_at__isnull=False).first()
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def _report(self, request, pk) -> Report:
@@ -191,6 +200,42 @@ class ReportAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
         return redirect("admin:reviews_report_change", object_id=version.report_id)
 
+    def publish_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ReportVersion, pk=pk)
+        self._report(request, version.report_id)
+        if not self.has_compile_permission(request):
+            raise PermissionDenied
+        try:
+            services.report_publish(version=version, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Version %(number)s is published: visitors can download it from the call's "
+                    "page, and the call's followers are told."
+                )
+                % {"number": version.number},
+            )
+        return redirect("admin:reviews_report_change", object_id=version.report_id)
+
+    def unpublish_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = self._report(request, pk)
+        if not self.has_compile_permission(request):
+            raise PermissionDenied
+        try:
+            services.report_unpublish(report=report, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("The report is no longer on the public pages."))
+        return redirect("admin:reviews_report_change", object_id=report.pk)
+
     def progress_view(self, request, pk):
         """What the change page polls to move its progress bars without reloading."""
         report = self._report(request, pk)
@@ -210,25 +255,10 @@ class ReportAdmin(admin.ModelAdmin):
         )
 
     def download_view(self, request, pk, file_format):
-        """A report's files, to staff who may see the report (published ones later also
-        from the public pages)."""
+        """A report's files, to staff who may see the report; the HTML preview opens in the
+        browser, sandboxed (published versions are also on the public pages)."""
         version = get_object_or_404(ReportVersion.objects.select_related("report"), pk=pk)
         self._report(request, version.report_id)
-        if file_format not in FORMATS:
+        if file_format not in ReportVersion.FORMATS:
             raise Http404
-        field, content_type = FORMATS[file_format]
-        stored = getattr(version, field)
-        if not stored:
-            raise Http404
-        name = f"{version.report.title[:60]} v{version.number}.{file_format}"
-        response = FileResponse(
-            stored.open("rb"),
-            as_attachment=file_format != "html",
-            filename=name,
-            content_type=content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = (
-            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
-        )
-        return response
+        return report_file_response(version, file_format, inline=file_format == "html")

@@ -17,7 +17,7 @@ from consultations.permissions import organisations_user_may_speak_for
 from consultations.services import input_create_draft, input_save, input_submit
 from stakeholders.models import Language, Region, User
 
-from .models import Review
+from .models import Report, Review
 
 THEMATIC_SESSIONS = [
     # (number, theme, city, start, end, objectives)
@@ -330,3 +330,32 @@ def demo_inputs_load() -> int:
         )
         input_submit(input=draft, by=author)
     return Input.objects.filter(state=Input.State.SUBMITTED).count()
+
+
+def demo_report_load() -> None:
+    """The report staff compile for the ECE regional review (compiled in the admin, not here)."""
+    review = Review.objects.get(call__code="ECE", call__kind=Call.Kind.REGIONAL_REVIEW)
+    Report.objects.get_or_create(
+        review=review,
+        defaults={
+            "title_en": "Stakeholder inputs to the ECE regional review",
+            "title_fr": "Contributions des parties prenantes à l'examen régional CEE",
+            "title_es": "Aportaciones de las partes interesadas al examen regional de la CEPE",
+            "title_ar": "مساهمات أصحاب المصلحة في الاستعراض الإقليمي للجنة الاقتصادية لأوروبا",
+            "introduction_en": (
+                "This report compiles the written inputs that stakeholders submitted to the "
+                "regional review of the Global Compact in the ECE region, as approved by the "
+                "moderators. Each input is quoted under the objectives it addresses, with the "
+                "attribution its author consented to.\n\n"
+                "The figures count every approved input, including those not for publication."
+            ),
+            "introduction_fr": (
+                "Ce rapport rassemble les contributions écrites que les parties prenantes ont "
+                "soumises à l'examen régional du Pacte mondial dans la région de la CEE, telles "
+                "qu'approuvées par les modérateurs. Chaque contribution est citée sous les "
+                "objectifs qu'elle traite, avec l'attribution que son auteur a acceptée.\n\n"
+                "Les chiffres comptent toutes les contributions approuvées, y compris celles qui "
+                "ne sont pas destinées à la publication."
+            ),
+        },
+    )

@@ -1,17 +1,47 @@
-"""The report's document in HTML: cover, figures with their charts, one chapter per objective
-quoting the answers that address it, and the annex; written part by part to a file, so that
-memory stays flat whatever the number of inputs. The PDF and DOCX formats build on it."""
+"""The report's document: cover, figures with their charts, one chapter per objective quoting
+the answers that address it, and the annex.
 
-from itertools import groupby
+The document is read once from the database as a sequence of parts (the front matter, chapters
+cut into parts of at most PART_QUOTES quotes, the annex) and each part goes to every writer in
+turn: the HTML file, the PDF (each part laid out on its own, so that memory stays flat whatever
+the number of inputs, then bound into one file) and the DOCX.
+"""
 
+import html
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import groupby, islice
+from pathlib import Path
+
+import docx
+import pypdf
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import get_language_bidi, gettext
+from docx.enum.section import WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
 
 from consultations.models import Answer, Attachment, Input, Objective
+from gcmportal.exports import xml_safe
+from gcmportal.pdf import pdf_document
 from stakeholders.models import Country, StakeholderGroup
 
 CHUNK = 1000
+# Quotes per part of a chapter: WeasyPrint lays a part out whole, so this bounds its memory
+# (about 80 pages).
+PART_QUOTES = 150
+
+
+@dataclass
+class Part:
+    kind: str  # "front", "chapter" or "annex"
+    context: dict
 
 
 def bar_chart(rows: list[tuple[str, int]]) -> list[dict]:
@@ -51,88 +81,103 @@ def heat_map(inputs) -> dict:
     }
 
 
-def write_document(*, destination, version, input_ids: list[int], figures: dict, progress):
-    """Write the whole HTML document of a report version to `destination` (a text file).
-
-    `progress(fraction, step)` is called as the chapters are written.
-    """
+def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[Part]:
+    """The parts of the document, in order, read from the database as they are needed."""
     report = version.report
     call = report.call or report.review.call
     inputs = Input.objects.filter(pk__in=input_ids)
     published = inputs.published()
     objectives = list(Objective.objects.all())
-    destination.write(
-        render_to_string(
-            "reviews/report/document_start.html",
-            {
-                "report": report,
-                "call": call,
-                "review": report.review or getattr(call, "review", None),
-                "version": version,
-                "generated_at": timezone.now(),
-                "input_count": len(input_ids),
-                "quoted_count": published.count(),
-                "figures": [
-                    {"title": title, "rows": rows, "bars": bar_chart(rows)}
-                    for title, rows in figures.items()
-                ],
-                "heat_map": heat_map(inputs),
-                "objectives": objectives,
-            },
-        )
-    )
     quotes = (
         Answer.objects.filter(input__in=published.values("pk"))
         .exclude(text="")
         .annotate(objective_number=F("input__objectives__number"))
         .filter(objective_number__isnull=False)
-        .select_related(
-            "question",
-            "input__organisation",
-            "input__state_country",
-            "input__author__profile",
-            "input__author_group",
-            "input__author_country",
-            "input__language",
-        )
-        .order_by("objective_number", "question__position", "question_id", "input__reference")
     )
+    quote_count = quotes.count()
+    yield Part(
+        "front",
+        {
+            "report": report,
+            "call": call,
+            "review": report.review or getattr(call, "review", None),
+            "version": version,
+            "generated_at": timezone.now(),
+            "input_count": len(input_ids),
+            "quoted_count": published.count(),
+            "quote_count": quote_count,
+            "figures": [
+                {"title": title, "rows": rows, "bars": bar_chart(rows)}
+                for title, rows in figures.items()
+            ],
+            "heat_map": heat_map(inputs),
+            "contents": [
+                {"anchor": "figures", "title": gettext("Summary figures")},
+                *(
+                    {"anchor": f"objective-{objective.number}", "title": str(objective)}
+                    for objective in objectives
+                ),
+                {"anchor": "annex", "title": gettext("Annex")},
+            ],
+        },
+    )
+    quotes = quotes.select_related(
+        "question",
+        "input__organisation",
+        "input__state_country",
+        "input__author__profile",
+        "input__author_group",
+        "input__author_country",
+        "input__language",
+    ).order_by("objective_number", "question__position", "question_id", "input__reference")
     chapters = groupby(quotes.iterator(chunk_size=CHUNK), key=lambda a: a.objective_number)
     pending = next(chapters, None)
+    done = 0
     for objective in objectives:
-        answers = []
+        answers = iter(())
         if pending is not None and pending[0] == objective.number:
-            answers = list(pending[1])  # read before the next chapter moves the query on
-            pending = next(chapters, None)
-        destination.write(
-            render_to_string(
-                "reviews/report/chapter.html",
+            answers = pending[1]
+        first, previous_question = True, None
+        while True:
+            part = list(islice(answers, PART_QUOTES))
+            if not part and not first:
+                break
+            for answer in part:
+                answer.text = xml_safe(answer.text)
+            questions = []
+            for question, group in groupby(part, key=lambda a: a.question):
+                questions.append((question, list(group), question == previous_question))
+                previous_question = question
+            done += len(part)
+            yield Part(
+                "chapter",
                 {
                     "objective": objective,
-                    "questions": [
-                        (question, list(group))
-                        for question, group in groupby(answers, key=lambda a: a.question)
-                    ],
+                    "first": first,
+                    "questions": questions,
+                    "done": done,
+                    "total": quote_count,
                 },
             )
-        )
-        progress(objective.number / len(objectives), objective)
-    destination.write(
-        render_to_string(
-            "reviews/report/document_end.html",
-            {
-                "organisations": contributing_organisations(published),
-                "index": published.select_related(
-                    "organisation", "state_country", "author__profile"
-                )
+            first = False
+            if len(part) < PART_QUOTES:
+                break
+        if pending is not None and pending[0] == objective.number:
+            pending = next(chapters, None)
+    yield Part(
+        "annex",
+        {
+            "organisations": contributing_organisations(published),
+            # Read once for the three writers: a row per input, small beside the chapters.
+            "index": list(
+                published.select_related("organisation", "state_country", "author__profile")
                 .prefetch_related("objectives")
                 .order_by("reference")
-                .iterator(chunk_size=CHUNK),
-                "attachments": Attachment.objects.filter(input__in=published.values("pk"))
-                .select_related("input")
-                .order_by("input__reference", "uploaded_at"),
-            },
-        )
+            ),
+            "attachments": Attachment.objects.filter(input__in=published.values("pk"))
+            .select_related("input")
+            .order_by("input__reference", "uploaded_at"),
+        },
     )
 
 
@@ -160,3 +205,311 @@ def contributing_organisations(published) -> list[tuple[str, str, str]]:
         for group, country, name in rows
     )
     return [(group, country, name) for _position, group, country, name in ordered]
+
+
+def _render(part: Part, **extra) -> str:
+    return render_to_string(f"reviews/report/{part.kind}.html", {**part.context, **extra})
+
+
+class HtmlWriter:
+    """One HTML file, part after part (the preview in the admin)."""
+
+    def __init__(self, destination):
+        self.destination = destination
+
+    def add(self, part: Part) -> None:
+        if part.kind == "front":
+            title = part.context["report"].title
+            head = {"print": False, "title": title}
+            self.destination.write(render_to_string("reviews/report/head.html", head))
+        self.destination.write(_render(part, print=False))
+
+    def finish(self) -> None:
+        self.destination.write(render_to_string("reviews/report/foot.html"))
+
+
+class PdfWriter:
+    """The PDF: every part laid out on its own (page numbers carried from one to the next), then
+    the front matter, whose contents now know on which page each chapter starts (the front
+    matter is numbered i, ii, ...; the chapters 1, 2, ...), and all bound in one file with an
+    outline of the chapters."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.files: list[Path] = []
+        self.page = 1
+        self.starts: dict[str, int] = {}
+        self.outline: list[tuple[str, int]] = []
+        self.front: Part | None = None
+
+    def add(self, part: Part) -> None:
+        if part.kind == "front":
+            self.front = part
+            return
+        if part.kind == "annex":
+            self.starts["annex"] = self.page
+            self.outline.append((gettext("Annex"), self.page))
+        elif part.context["first"]:
+            objective = part.context["objective"]
+            self.starts[f"objective-{objective.number}"] = self.page
+            self.outline.append((str(objective), self.page))
+        head = {"print": True, "first_page": self.page}
+        page = render_to_string("reviews/report/head.html", head)
+        page += _render(part, print=True) + render_to_string("reviews/report/foot.html")
+        self.page += self._write(page, f"{len(self.files) + 1:05d}.pdf")
+
+    def _write(self, html: str, name: str) -> int:
+        document = pdf_document(html)
+        path = self.workdir / name
+        document.write_pdf(path)
+        self.files.append(path)
+        return len(document.pages)
+
+    def finish(self, destination) -> None:
+        html = render_to_string("reviews/report/head.html", {"print": True, "front": True})
+        contents = [
+            {**entry, "page": self.starts.get(entry["anchor"])}
+            for entry in self.front.context["contents"]
+        ]
+        html += _render(self.front, print=True, contents=contents)
+        html += render_to_string("reviews/report/foot.html")
+        front_pages = self._write(html, "front.pdf")
+        files = [self.files.pop(), *self.files]
+        writer = pypdf.PdfWriter()
+        for path in files:
+            writer.append(str(path), import_outline=False)
+        writer.add_outline_item(title=gettext("Contents"), page_number=0)
+        for title, page in self.outline:
+            writer.add_outline_item(title=title, page_number=front_pages + page - 1)
+        writer.set_page_label(0, front_pages - 1, style="/r")
+        writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+        writer.add_metadata({"/Title": xml_safe(self.front.context["report"].title)})
+        writer.write(destination)
+
+
+def right_to_left(text: str) -> bool:
+    """Whether text reads right to left, by its first strong character (as dir="auto" does)."""
+    for character in text:
+        direction = unicodedata.bidirectional(character)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+class DocxWriter:
+    """The DOCX, for staff to finish in a word processor: Word's own heading, quote, caption and
+    table styles, a table of contents field that the word processor fills in, right-to-left
+    paragraphs where the text is."""
+
+    BLUE = RGBColor(0x00, 0x3F, 0x6E)
+
+    def __init__(self):
+        self.document = docx.Document()
+        self.bidi = get_language_bidi()
+        styles = self.document.styles
+        styles["Normal"].font.name = "Noto Sans"
+        styles["Normal"].font.size = Pt(10.5)
+        for level in (1, 2, 3):
+            styles[f"Heading {level}"].font.color.rgb = self.BLUE
+        self.quote = styles["Quote"]
+        self.caption = styles["Caption"]
+        self.table_style = styles["Table Grid"]
+
+    def paragraph(self, text: str, style=None, *, rtl: bool | None = None):
+        text = xml_safe(text)
+        paragraph = self.document.add_paragraph(text, style=style)
+        if rtl if rtl is not None else (self.bidi or right_to_left(text)):
+            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+            for run in paragraph.runs:
+                run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+        return paragraph
+
+    def heading(self, text: str, level: int) -> None:
+        heading = self.document.add_heading(xml_safe(text), level)
+        if self.bidi or right_to_left(text):
+            heading._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+
+    def table(self, header: list[str], rows, *, shades=None) -> None:
+        table = self.document.add_table(rows=1, cols=len(header), style=self.table_style)
+        if self.bidi:
+            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.text = xml_safe(text)
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for index, row in enumerate(rows):
+            cells = table.add_row().cells
+            for column, (cell, value) in enumerate(zip(cells, row, strict=True)):
+                cell.text = xml_safe(value)
+                shade = shades[index][column] if shades else None
+                if shade:
+                    fill = OxmlElement("w:shd")
+                    fill.set(qn("w:val"), "clear")
+                    fill.set(qn("w:fill"), shade)
+                    cell._tc.get_or_add_tcPr().append(fill)
+
+    def add(self, part: Part) -> None:
+        getattr(self, f"_add_{part.kind}")(**part.context)
+
+    def _add_front(self, *, report, call, review, version, generated_at, input_count, **context):
+        self.document.add_heading(xml_safe(report.title), 0)
+        self.paragraph(
+            f"{call.title} · {review.get_kind_display()} {review.year}" if review else call.title
+        )
+        cover = strip_tags(
+            render_to_string(
+                "reviews/report/_cover_lines.html",
+                {
+                    "call": call,
+                    "review": review,
+                    "version": version,
+                    "generated_at": generated_at,
+                    "input_count": input_count,
+                    "quoted_count": context["quoted_count"],
+                },
+            )
+        )
+        for line in cover.split("\n"):
+            if line.strip():
+                self.paragraph(html.unescape(line.strip()))
+        if report.introduction:
+            self.heading(gettext("Introduction"), 1)
+            for text in report.introduction.split("\n\n"):
+                self.paragraph(text.strip())
+        self.heading(gettext("Contents"), 1)
+        self._contents_field()
+        self.document.add_page_break()
+        self.heading(gettext("Summary figures"), 1)
+        for figure in context["figures"]:
+            self.heading(figure["title"], 2)
+            self.table(
+                [gettext("Category"), gettext("Inputs")],
+                [(label, str(count)) for label, count in figure["rows"]]
+                or [(gettext("No inputs."), "")],
+            )
+        heat = context["heat_map"]
+        self.heading(gettext("Objectives by stakeholder group"), 2)
+        self.paragraph(
+            gettext(
+                "Number of inputs addressing each objective, by the author's stakeholder group"
+            ),
+            self.caption,
+        )
+        self.table(
+            [gettext("Objective"), *(str(group) for group in heat["groups"])],
+            [
+                [str(row["objective"]), *(str(cell["count"]) for cell in row["cells"])]
+                for row in heat["rows"]
+            ],
+            shades=[
+                [None, *(self._shade(cell["shade"]) for cell in row["cells"])]
+                for row in heat["rows"]
+            ],
+        )
+
+    @staticmethod
+    def _shade(share: float) -> str | None:
+        """The heat map's blue (#1f6fb2) at this strength over white, as Word's hex colour."""
+        if not share:
+            return None
+        return "".join(
+            f"{round(255 - (255 - channel) * share):02X}" for channel in (0x1F, 0x6F, 0xB2)
+        )
+
+    def _contents_field(self) -> None:
+        """Word's TOC field over headings 1-2; the word processor fills it in when updating
+        fields (Word asks on opening; LibreOffice: Tools, Update)."""
+        paragraph = self.document.add_paragraph()
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = gettext("Update this field to see the table of contents.")
+        run.append(text)
+        field.append(run)
+        paragraph._p.append(field)
+        settings = self.document.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+    def _add_chapter(self, *, objective, first, questions, **_context):
+        if first:
+            self.document.add_section(WD_SECTION.NEW_PAGE)
+            self.heading(str(objective), 1)
+            if not questions:
+                self.paragraph(gettext("No input that may be quoted addresses this objective."))
+        for question, answers, continued in questions:
+            if not continued:
+                self.heading(question.text, 2)
+            for answer in answers:
+                rtl = right_to_left(answer.text)
+                for text in answer.text.split("\n\n"):
+                    self.paragraph(text.strip(), self.quote, rtl=rtl)
+                source = answer.input.public_attribution
+                if answer.input.author_country:
+                    source += f" ({answer.input.author_country})"
+                self.paragraph(f"— {source} · {answer.input.reference}", self.caption)
+
+    def _add_annex(self, *, organisations, index, attachments):
+        self.document.add_section(WD_SECTION.NEW_PAGE)
+        self.heading(gettext("Annex"), 1)
+        self.heading(gettext("Contributing organisations"), 2)
+        self.table(
+            [gettext("Stakeholder group"), gettext("Country"), gettext("Organisation")],
+            organisations or [(gettext("No organisation is named in the inputs."), "", "")],
+        )
+        self.heading(gettext("Index of inputs by reference"), 2)
+        self.table(
+            [gettext("Reference"), gettext("From"), gettext("Objectives")],
+            (
+                (
+                    input.reference,
+                    input.public_attribution,
+                    ", ".join(str(o.number) for o in input.objectives.all()),
+                )
+                for input in index
+            ),
+        )
+        self.heading(gettext("Attachments"), 2)
+        if not attachments:
+            self.paragraph(gettext("No attachments."))
+        for attachment in attachments:
+            self.paragraph(
+                f"{attachment.input.reference}: {attachment.original_name}", "List Bullet"
+            )
+
+    def finish(self, destination) -> None:
+        self.document.save(destination)
+
+
+def write_documents(
+    *,
+    version,
+    input_ids: list[int],
+    figures: dict,
+    html_file,
+    pdf_file,
+    docx_file,
+    progress: Callable[[float, str], None],
+) -> None:
+    """Write the report's HTML (a text file), PDF and DOCX (binary files) from one reading of
+    the document; `progress(fraction, step)` is called after each part."""
+    with tempfile.TemporaryDirectory(prefix="gcm-report-") as workdir:
+        writers = [HtmlWriter(html_file), PdfWriter(Path(workdir)), DocxWriter()]
+        for part in document_parts(version=version, input_ids=input_ids, figures=figures):
+            for writer in writers:
+                writer.add(part)
+            if part.kind == "chapter":
+                # Half by quotes written, half by chapters: steady for few quotes and for many.
+                by_quotes = (
+                    part.context["done"] / part.context["total"] if part.context["total"] else 1
+                )
+                by_chapters = part.context["objective"].number / 23
+                progress((by_quotes + by_chapters) / 2, str(part.context["objective"]))
+        progress(1.0, gettext("Binding the PDF"))
+        writers[0].finish()
+        writers[1].finish(pdf_file)
+        writers[2].finish(docx_file)

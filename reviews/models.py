@@ -149,6 +149,30 @@ class ReportVersion(models.Model):
     csv_file = models.FileField(_("CSV"), upload_to=report_file_path, blank=True, max_length=200)
     xlsx_file = models.FileField(_("XLSX"), upload_to=report_file_path, blank=True, max_length=200)
     html_file = models.FileField(_("HTML"), upload_to=report_file_path, blank=True, max_length=200)
+    pdf_file = models.FileField(_("PDF"), upload_to=report_file_path, blank=True, max_length=200)
+    docx_file = models.FileField(_("DOCX"), upload_to=report_file_path, blank=True, max_length=200)
+    # The version visitors download from the call's or review's page (one per report at most).
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    # The formats a version is downloaded in, with their file fields and media types.
+    FORMATS = {
+        "pdf": ("pdf_file", "application/pdf"),
+        "docx": (
+            "docx_file",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        "xlsx": ("xlsx_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": ("csv_file", "text/csv; charset=utf-8"),
+        "html": ("html_file", "text/html; charset=utf-8"),
+    }
 
     class Meta:
         ordering = ["report", "-number"]
@@ -159,7 +183,22 @@ class ReportVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
             ),
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=models.Q(published_at__isnull=False),
+                name="report_one_published_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True) | models.Q(state="done"),
+                name="report_published_when_done",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+    def files(self) -> list[tuple[str, str]]:
+        """(format, file field name) of the files this version has, in FORMATS order."""
+        return [
+            (name, field) for name, (field, _type) in self.FORMATS.items() if getattr(self, field)
+        ]

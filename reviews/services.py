@@ -24,7 +24,7 @@ from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
 from stakeholders.models import Country, Language, Region, StakeholderGroup
 
-from .documents import write_document
+from .documents import write_documents
 from .models import Report, ReportVersion
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ CHUNK = 500
 # A running compilation shows a sign of life at least this often; one silent for longer lost
 # its worker.
 STALLED_AFTER = timedelta(minutes=10)
+# The share of the progress bar the documents take (the PDF takes most of the time).
+DOCUMENT_FROM, DOCUMENT_TO = 30, 97
 
 
 class CompilationCancelled(Exception):
@@ -93,6 +95,53 @@ def report_cancel(*, version: ReportVersion, by) -> ReportVersion:
         else:
             raise DomainError(gettext("Only a queued or running compilation can be cancelled."))
     return version
+
+
+def report_publish(*, version: ReportVersion, by) -> ReportVersion:
+    """Put a compiled version on its call's public page (in place of the one published before,
+    if any) and tell the call's followers."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=version.report_id)
+        version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state != ReportVersion.State.DONE:
+            raise DomainError(gettext("Only a compiled version can be published."))
+        if version.published_at:
+            raise DomainError(
+                gettext("Version %(number)s is published already.") % {"number": version.number}
+            )
+        report.versions.exclude(pk=version.pk).update(published_at=None, published_by=None)
+        version.published_at = timezone.now()
+        version.published_by = by
+        version.save(update_fields=["published_at", "published_by"])
+        call = report.call or report.review.call
+        for follower in call.followers.select_related("user__profile"):
+            notify(
+                recipient=follower.user,
+                kind_code="report_published",
+                context={"call": call, "report": report, "version": version},
+                link=("call_detail", {"pk": call.pk}),
+            )
+    return version
+
+
+def report_unpublish(*, report: Report, by) -> None:
+    """Take the report off the public pages (its files stay available to staff)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not report.versions.filter(published_at__isnull=False).update(
+            published_at=None, published_by=None
+        ):
+            raise DomainError(gettext("This report is not published."))
+
+
+def published_report_versions(call):
+    """The published version of every report on a call (or on its review), newest first."""
+    return (
+        ReportVersion.objects.filter(published_at__isnull=False)
+        .filter(Q(report__call=call) | Q(report__review__call=call))
+        .select_related("report")
+        .order_by("-published_at")
+    )
 
 
 def _progress(version: ReportVersion, percent: int, step: str) -> None:
@@ -225,7 +274,7 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
     """The CSV and the XLSX, from one pass over the inputs: each row goes to a temporary CSV
     file and to a write-only workbook (openpyxl streams its rows to disk), so memory stays flat
     whatever the number of inputs. The workbook then gets a sheet per summary table."""
-    _progress(version, 10, gettext("Writing the inputs"))
+    _progress(version, 8, gettext("Writing the inputs"))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Inputs"))
     sheet.append(_columns())
@@ -233,18 +282,18 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
         text = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(_columns())
-        for row in _rows(input_ids, version, 10, 60):
+        for row in _rows(input_ids, version, 8, 24):
             cells = [spreadsheet_safe(cell) for cell in row]
             writer.writerow(cells)
             sheet.append(cells)
-        _progress(version, 62, gettext("Saving the files"))
+        _progress(version, 25, gettext("Saving the files"))
         for title, rows in figures.items():
             table = workbook.create_sheet(title[:31])
             table.append([title, gettext("inputs")])
             for label, count in rows:
                 table.append([spreadsheet_safe(label), count])
         workbook.save(raw_xlsx)
-        _progress(version, 66, gettext("Storing the files"))
+        _progress(version, 27, gettext("Storing the files"))
         text.flush()
         raw_csv.seek(0)
         version.csv_file.save("inputs.csv", File(raw_csv), save=False)
@@ -253,24 +302,36 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
         version.xlsx_file.save("inputs.xlsx", File(raw_xlsx), save=False)
 
 
-def _write_html(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
-    """The document: cover, figures and charts, a chapter per objective, annex."""
-    with tempfile.TemporaryFile() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        write_document(
-            destination=text,
+def _write_documents(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
+    """The document in HTML (the preview), PDF and DOCX, from one reading of the inputs."""
+    with (
+        tempfile.TemporaryFile() as raw_html,
+        tempfile.TemporaryFile() as raw_pdf,
+        tempfile.TemporaryFile() as raw_docx,
+    ):
+        text = io.TextIOWrapper(raw_html, encoding="utf-8", newline="")
+        write_documents(
             version=version,
             input_ids=input_ids,
             figures=figures,
-            progress=lambda fraction, objective: _progress(
+            html_file=text,
+            pdf_file=raw_pdf,
+            docx_file=raw_docx,
+            progress=lambda fraction, step: _progress(
                 version,
-                70 + int(25 * fraction),
-                gettext("Chapter: %(objective)s") % {"objective": objective},
+                DOCUMENT_FROM + int((DOCUMENT_TO - DOCUMENT_FROM) * fraction),
+                gettext("Chapter: %(objective)s") % {"objective": step} if fraction < 1 else step,
             ),
         )
         text.flush()
-        raw.seek(0)
-        version.html_file.save("report.html", File(raw), save=False)
+        _progress(version, DOCUMENT_TO, gettext("Storing the files"))
+        for raw, field, name in (
+            (raw_html, version.html_file, "report.html"),
+            (raw_pdf, version.pdf_file, "report.pdf"),
+            (raw_docx, version.docx_file, "report.docx"),
+        ):
+            raw.seek(0)
+            field.save(name, File(raw), save=False)
         text.detach()
 
 
@@ -301,7 +362,7 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
             _progress(version, 5, gettext("Counting the inputs"))
             figures = report_figures(Input.objects.filter(pk__in=input_ids))
             _write_tables(version, input_ids, figures)
-            _write_html(version, input_ids, figures)
+            _write_documents(version, input_ids, figures)
     except CompilationCancelled:
         return _finish(version, ReportVersion.State.CANCELLED)
     except Exception as error:
@@ -324,10 +385,10 @@ def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVer
         if state == ReportVersion.State.DONE:
             stored.progress = 100
             stored.step = ""
-            stored.csv_file = version.csv_file
-            stored.xlsx_file = version.xlsx_file
-            stored.html_file = version.html_file
-            fields += ["progress", "step", "csv_file", "xlsx_file", "html_file"]
+            files = [field for _format, (field, _type) in ReportVersion.FORMATS.items()]
+            for field in files:
+                setattr(stored, field, getattr(version, field))
+            fields += ["progress", "step", *files]
         stored.save(update_fields=fields)
         if stored.requested_by and state in (ReportVersion.State.DONE, ReportVersion.State.FAILED):
             notify(

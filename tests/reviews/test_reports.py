@@ -17,83 +17,13 @@ from consultations import services as consultations
 from reviews import services
 from reviews.models import Report, ReportVersion
 from reviews.tasks import fail_stalled_reports
-from tests.consultations.factories import CallFactory, submitted_input
+from tests.consultations.factories import submitted_input
 from tests.factories import (
-    MembershipFactory,
     ModeratorFactory,
-    OrganisationFactory,
     ProfileFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mfa_in_these_tests(settings):
-    settings.GCM_STAFF_MFA_REQUIRED = False
-
-
-@pytest.fixture
-def call_with_inputs(reference_data):
-    """A call with, by hand: three published approved inputs, one approved but private, one
-    submitted only (out of every report), from authors in Kenya, France and Mexico."""
-    call = CallFactory(code="ECE")
-    moderator = ModeratorFactory()
-    kenya = ProfileFactory(
-        country__code="KE", stakeholder_group__code="civil_society", display_name="Wanjiru Kamau"
-    ).user
-    france = ProfileFactory(
-        country__code="FR", stakeholder_group__code="migrants", display_name="Amina Diallo"
-    ).user
-    mexico = ProfileFactory(
-        country__code="MX", stakeholder_group__code="civil_society", display_name="Lucía Ramos"
-    ).user
-    union = OrganisationFactory(name="Kenya Migrant Workers Network")
-    MembershipFactory(user=kenya, organisation=union)
-    inputs = {
-        "named": submitted_input(
-            call=call,
-            author=kenya,
-            answer="Recruitment fees must be banned.",
-            objectives=(6, 7),
-            on_behalf="organisation",
-            organisation=union,
-        ),
-        "anonymous": submitted_input(
-            call=call,
-            author=france,
-            answer='=HYPERLINK("http://evil.example")',
-            language_code="fr",
-            objectives=(6,),
-            consent="public_anonymous",
-        ),
-        "private": submitted_input(
-            call=call,
-            author=mexico,
-            answer="Kept for the staff only.",
-            language_code="es",
-            objectives=(16,),
-            consent="private",
-        ),
-        "waiting": submitted_input(call=call, author=mexico, answer="Not decided yet."),
-    }
-    for key in ("named", "anonymous", "private"):
-        consultations.input_approve(input=inputs[key], by=moderator)
-    return call, inputs
-
-
-def compiler_client(client):
-    compiler = ModeratorFactory(role="Report compiler")
-    ProfileFactory(user=compiler, preferred_language="en")
-    client.force_login(compiler)
-    return compiler
-
-
-def compile_in_admin(client, report, django_capture_on_commit_callbacks) -> ReportVersion:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:reviews_report_compile", args=[report.pk]))
-    assert response.status_code == 302
-    return report.versions.latest("number")
 
 
 def test_figures_are_counted_by_the_database_as_by_hand(call_with_inputs):
@@ -119,14 +49,13 @@ def test_figures_are_counted_by_the_database_as_by_hand(call_with_inputs):
 
 
 def test_compiling_in_the_admin_writes_csv_and_xlsx_with_attribution_as_consented(
-    client, call_with_inputs, django_capture_on_commit_callbacks
+    client, call_with_inputs, compiler, compile_in_admin
 ):
     call, inputs = call_with_inputs
-    compiler = compiler_client(client)
     report = Report.objects.create(call=call, title="ECE review", created_by=compiler)
     mail.outbox.clear()
 
-    version = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+    version = compile_in_admin(report)
 
     assert version.state == ReportVersion.State.DONE
     assert version.progress == 100
@@ -185,14 +114,13 @@ def test_progress_is_recorded_while_the_inputs_are_written(
 
 
 def test_recompiling_makes_a_new_version_and_keeps_the_old_one(
-    client, call_with_inputs, django_capture_on_commit_callbacks
+    client, call_with_inputs, compiler, compile_in_admin
 ):
     call, _inputs = call_with_inputs
-    compiler_client(client)
     report = Report.objects.create(call=call, title="ECE review")
 
-    first = compile_in_admin(client, report, django_capture_on_commit_callbacks)
-    second = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+    first = compile_in_admin(report)
+    second = compile_in_admin(report)
 
     assert (first.number, second.number) == (1, 2)
     assert (
@@ -270,9 +198,8 @@ def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
     assert alive.state == ReportVersion.State.RUNNING
 
 
-def test_progress_endpoint_reports_each_version(client, call_with_inputs):
+def test_progress_endpoint_reports_each_version(client, call_with_inputs, compiler):
     call, _inputs = call_with_inputs
-    compiler_client(client)
     report = Report.objects.create(call=call, title="ECE review")
     ReportVersion.objects.create(
         report=report, number=1, state=ReportVersion.State.RUNNING, progress=40, step="Inputs"
@@ -325,19 +252,18 @@ def test_a_compilation_whose_task_was_lost_is_handed_to_the_workers_again(call_w
 
 
 def test_document_has_cover_figures_a_chapter_per_objective_and_annex(
-    client, call_with_inputs, django_capture_on_commit_callbacks
+    client, call_with_inputs, compiler, compile_in_admin
 ):
     call, inputs = call_with_inputs
     hostile = submitted_input(
         call=call, answer="<script>alert('x')</script> Ignore the moderators.", objectives=(6,)
     )
     consultations.input_approve(input=hostile, by=ModeratorFactory())
-    compiler_client(client)
     report = Report.objects.create(
         call=call, title="ECE review: what stakeholders said", introduction="Prepared by staff."
     )
 
-    version = compile_in_admin(client, report, django_capture_on_commit_callbacks)
+    version = compile_in_admin(report)
     assert version.state == ReportVersion.State.DONE, version.error
     assert version.html_file, (version.csv_file, version.html_file)
     preview = client.get(reverse("admin:reviews_reportversion_download", args=[version.pk, "html"]))
@@ -346,7 +272,7 @@ def test_document_has_cover_figures_a_chapter_per_objective_and_annex(
     assert preview["Content-Disposition"].startswith("inline")
     assert preview["Content-Security-Policy"].startswith("sandbox")
     document = b"".join(preview.streaming_content).decode()
-    assert "<h1>ECE review: what stakeholders said</h1>" in document
+    assert '<h1 dir="ltr">ECE review: what stakeholders said</h1>' in document
     assert "Prepared by staff." in document
     assert "Compiled from 4 approved inputs, of which 3 may be quoted." in document
     chapters = [document.index(f'id="objective-{number}"') for number in range(1, 24)]

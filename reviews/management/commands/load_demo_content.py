@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reviews.demo import demo_calls_load, demo_inputs_load
+from reviews.demo import demo_calls_load, demo_inputs_load, demo_report_load
 from stakeholders.demo import ADMINISTRATOR, DEMO_ACCOUNTS, DEMO_PASSWORD, demo_stakeholders_load
 from stakeholders.models import Organisation, StakeholderGroup
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             demo_stakeholders_load()
             calls = demo_calls_load()
             inputs = demo_inputs_load()
+            demo_report_load()
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
         for email, _name, _group, _country, _language, role in DEMO_ACCOUNTS:
             label = {None: "stakeholder", ADMINISTRATOR: "staff (admin)"}.get(role) or role.lower()
