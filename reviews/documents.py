@@ -26,6 +26,7 @@ from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.table import _Cell
 
 from consultations.models import Answer, Attachment, Input, Objective
 from gcmportal.exports import xml_safe
@@ -313,23 +314,56 @@ class DocxWriter:
         styles["Normal"].font.size = Pt(10.5)
         for level in (1, 2, 3):
             styles[f"Heading {level}"].font.color.rgb = self.BLUE
-        self.quote = styles["Quote"]
-        self.caption = styles["Caption"]
+        self.style_ids = {
+            name: styles[name].style_id
+            for name in (
+                "Normal",
+                "Title",
+                "Heading 1",
+                "Heading 2",
+                "Quote",
+                "Caption",
+                "List Bullet",
+            )
+        }
         self.table_style = styles["Table Grid"]
+        # The body's final section properties: new paragraphs go just before them.
+        self.end = self.document.element.body.get_or_add_sectPr()
 
-    def paragraph(self, text: str, style=None, *, rtl: bool | None = None):
+    def paragraph(self, text: str, style: str = "Normal", *, rtl: bool | None = None) -> None:
+        """A paragraph in one of the document's styles (by name), its line breaks kept.
+
+        Written as XML and put before the body's final section properties: python-docx's own
+        add_paragraph looks the style up and the insertion point again for every paragraph,
+        which grows with the document (a 10,000-input report has hundreds of thousands).
+        """
         text = xml_safe(text)
-        paragraph = self.document.add_paragraph(text, style=style)
-        if rtl if rtl is not None else (self.bidi or right_to_left(text)):
-            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
-            for run in paragraph.runs:
-                run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
-        return paragraph
+        rtl = rtl if rtl is not None else (self.bidi or right_to_left(text))
+        paragraph = OxmlElement("w:p")
+        properties = OxmlElement("w:pPr")
+        style_element = OxmlElement("w:pStyle")
+        style_element.set(qn("w:val"), self.style_ids[style])
+        properties.append(style_element)
+        if rtl:
+            properties.append(OxmlElement("w:bidi"))
+        paragraph.append(properties)
+        run = OxmlElement("w:r")
+        if rtl:
+            run_properties = OxmlElement("w:rPr")
+            run_properties.append(OxmlElement("w:rtl"))
+            run.append(run_properties)
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                run.append(OxmlElement("w:br"))
+            line_element = OxmlElement("w:t")
+            line_element.set(qn("xml:space"), "preserve")
+            line_element.text = line
+            run.append(line_element)
+        paragraph.append(run)
+        self.end.addprevious(paragraph)
 
     def heading(self, text: str, level: int) -> None:
-        heading = self.document.add_heading(xml_safe(text), level)
-        if self.bidi or right_to_left(text):
-            heading._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
     def table(self, header: list[str], rows, *, shades=None) -> None:
         table = self.document.add_table(rows=1, cols=len(header), style=self.table_style)
@@ -340,7 +374,9 @@ class DocxWriter:
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for index, row in enumerate(rows):
-            cells = table.add_row().cells
+            # Row.cells walks the whole table (quadratic over the index of inputs): the new
+            # row's own cells are enough.
+            cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
             for column, (cell, value) in enumerate(zip(cells, row, strict=True)):
                 cell.text = xml_safe(value)
                 shade = shades[index][column] if shades else None
@@ -354,7 +390,7 @@ class DocxWriter:
         getattr(self, f"_add_{part.kind}")(**part.context)
 
     def _add_front(self, *, report, call, review, version, generated_at, input_count, **context):
-        self.document.add_heading(xml_safe(report.title), 0)
+        self.heading(report.title, 0)
         self.paragraph(
             f"{call.title} · {review.get_kind_display()} {review.year}" if review else call.title
         )
@@ -395,7 +431,7 @@ class DocxWriter:
             gettext(
                 "Number of inputs addressing each objective, by the author's stakeholder group"
             ),
-            self.caption,
+            "Caption",
         )
         self.table(
             [gettext("Objective"), *(str(group) for group in heat["groups"])],
@@ -447,11 +483,11 @@ class DocxWriter:
             for answer in answers:
                 rtl = right_to_left(answer.text)
                 for text in answer.text.split("\n\n"):
-                    self.paragraph(text.strip(), self.quote, rtl=rtl)
+                    self.paragraph(text.strip(), "Quote", rtl=rtl)
                 source = answer.input.public_attribution
                 if answer.input.author_country:
                     source += f" ({answer.input.author_country})"
-                self.paragraph(f"— {source} · {answer.input.reference}", self.caption)
+                self.paragraph(f"— {source} · {answer.input.reference}", "Caption")
 
     def _add_annex(self, *, organisations, index, attachments):
         self.document.add_section(WD_SECTION.NEW_PAGE)
