@@ -257,13 +257,15 @@ class PdfWriter:
         head = {"print": True, "first_page": self.page}
         page = render_to_string("reviews/report/head.html", head)
         page += _render(part, print=True) + render_to_string("reviews/report/foot.html")
-        self.page += self._write(page, f"{len(self.files) + 1:05d}.pdf")
-
-    def _write(self, html: str, name: str) -> int:
-        document = pdf_document(html)
-        path = self.workdir / name
-        document.write_pdf(path)
+        path = self.workdir / f"{len(self.files) + 1:05d}.pdf"
         self.files.append(path)
+        self.page += self._write(page, path)
+
+    @staticmethod
+    def _write(html: str, path: Path) -> int:
+        """Lay `html` out, write it to `path`, and return its number of pages."""
+        document = pdf_document(html)
+        document.write_pdf(path)
         return len(document.pages)
 
     def finish(self, destination) -> None:
@@ -274,10 +276,10 @@ class PdfWriter:
         ]
         html += _render(self.front, print=True, contents=contents)
         html += render_to_string("reviews/report/foot.html")
-        front_pages = self._write(html, "front.pdf")
-        files = [self.files.pop(), *self.files]
+        front = self.workdir / "front.pdf"
+        front_pages = self._write(html, front)
         writer = pypdf.PdfWriter()
-        for path in files:
+        for path in [front, *self.files]:
             writer.append(str(path), import_outline=False)
         writer.add_outline_item(title=gettext("Contents"), page_number=0)
         for title, page in self.outline:
@@ -544,7 +546,8 @@ def write_documents(
                     part.context["done"] / part.context["total"] if part.context["total"] else 1
                 )
                 by_chapters = part.context["objective"].number / 23
-                progress((by_quotes + by_chapters) / 2, str(part.context["objective"]))
+                step = gettext("Chapter: %(objective)s") % {"objective": part.context["objective"]}
+                progress((by_quotes + by_chapters) / 2, step)
         progress(1.0, gettext("Binding the PDF"))
         writers[0].finish()
         writers[1].finish(pdf_file)

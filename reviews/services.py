@@ -320,7 +320,7 @@ def _write_documents(version: ReportVersion, input_ids: list[int], figures: dict
             progress=lambda fraction, step: _progress(
                 version,
                 DOCUMENT_FROM + int((DOCUMENT_TO - DOCUMENT_FROM) * fraction),
-                gettext("Chapter: %(objective)s") % {"objective": step} if fraction < 1 else step,
+                step,
             ),
         )
         text.flush()
