@@ -113,6 +113,30 @@ def test_progress_is_recorded_while_the_inputs_are_written(
     assert version.state == ReportVersion.State.DONE
 
 
+def test_the_step_names_each_chapter_in_the_requesters_language(call_with_inputs, monkeypatch):
+    call, _inputs = call_with_inputs
+    requester = ProfileFactory(preferred_language="fr").user
+    report = Report.objects.create(call=call, title="ECE review")
+    version = ReportVersion.objects.create(report=report, number=1, requested_by=requester)
+    steps = []
+    record = services._progress
+
+    def recording(version, percent, step):
+        steps.append(step)
+        record(version, percent, step)
+
+    monkeypatch.setattr(services, "_progress", recording)
+
+    services.report_version_compile(version_id=version.pk)
+
+    chapters = [step for step in steps if step.startswith("Chapitre : ")]
+    # Every objective has its step, in order, the last one too; then the PDF is bound.
+    assert [step.split(" : ")[1] for step in chapters] == [f"Objectif {n}" for n in range(1, 24)]
+    assert steps.index("Assemblage du PDF") > steps.index(chapters[-1])
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.DONE
+
+
 def test_recompiling_makes_a_new_version_and_keeps_the_old_one(
     client, call_with_inputs, compiler, compile_in_admin
 ):
