@@ -39,6 +39,8 @@ PARTS = {
 }
 # Within the documents' one pass, the time each writer takes (reading the database is the rest).
 WRITERS = {"HTML": documents.HtmlWriter, "PDF": documents.PdfWriter, "DOCX": documents.DocxWriter}
+# Within the PDF writer's time: waiting for Typst's child processes, and binding the batches.
+PDF_STEPS = {"PDF waits": "_wait", "PDF binding": "_bind"}
 writer_seconds: dict[str, float] = {}
 measured: dict[str, tuple[float, int]] = {}
 progress: list[int] = []
@@ -77,19 +79,24 @@ def measure(name: str, function):
     return measured_function
 
 
+def timed_method(name: str, writer_class, method: str) -> None:
+    """Add the time of the writer's calls of `method` to writer_seconds[name]."""
+    original = getattr(writer_class, method)
+
+    def timed(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            writer_seconds[name] = writer_seconds.get(name, 0) + time.perf_counter() - started
+
+    setattr(writer_class, method, timed)
+
+
 def timed_writer(name: str, writer_class) -> None:
     """Add the time of the writer's add() and finish() calls to writer_seconds[name]."""
     for method in ("add", "finish"):
-        original = getattr(writer_class, method)
-
-        def timed(self, *args, _original=original, **kwargs):
-            started = time.perf_counter()
-            try:
-                return _original(self, *args, **kwargs)
-            finally:
-                writer_seconds[name] = writer_seconds.get(name, 0) + time.perf_counter() - started
-
-        setattr(writer_class, method, timed)
+        timed_method(name, writer_class, method)
 
 
 def main() -> None:
@@ -106,6 +113,8 @@ def main() -> None:
     approved = services.report_inputs(report).count()
     for name, writer_class in WRITERS.items():
         timed_writer(name, writer_class)
+    for name, method in PDF_STEPS.items():
+        timed_method(name, documents.PdfWriter, method)
     number = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = ReportVersion.objects.create(report=report, number=number + 1)
     for name, attribute in PARTS.items():
@@ -133,14 +142,20 @@ def main() -> None:
     for name, (seconds, peak) in measured.items():
         print(f"{name:12} {seconds:8.1f} {peak / 2**20:18.1f}")
         if name == "documents":
-            for writer, spent in writer_seconds.items():
-                print(f"  {writer:10} {spent:8.1f}")
-            print(f"  {'reading':10} {seconds - sum(writer_seconds.values()):8.1f}")
+            for writer in WRITERS:
+                print(f"  {writer:10} {writer_seconds.get(writer, 0):8.1f}")
+                if writer == "PDF":
+                    for step in PDF_STEPS:
+                        print(f"    {step:12} {writer_seconds.get(step, 0):6.1f}")
+            writing = sum(writer_seconds.get(writer, 0) for writer in WRITERS)
+            print(f"  {'reading':10} {seconds - writing:8.1f}")
     print(f"{'all':12} {total:8.1f}")
     steps = [b - a for a, b in itertools.pairwise([*progress, 100])]
     print(f"progress updates: {len(progress)}, largest step {max(steps, default=0)}%")
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory: {peak_rss:.0f} MiB")
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"largest child process (Typst) peak resident memory: {child_rss:.0f} MiB")
     for _format, field in version.files():
         stored = getattr(version, field)
         print(f"{field}: {stored.size / 2**20:.1f} MiB" if stored else f"{field}: none")

@@ -7,10 +7,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -18,8 +19,9 @@ from django_filters.views import FilterView
 from django_ratelimit.decorators import ratelimit
 
 from gcmportal.errors import DomainError
-from gcmportal.pdf import pdf_write
+from gcmportal.exports import xml_safe
 from gcmportal.ratelimits import limit_posts
+from gcmportal.typeset import reader_language, right_to_left, typeset_bytes
 
 from . import services
 from .filters import CallFilter, InputFilter
@@ -355,22 +357,53 @@ class InputCopyView(AuthorInputMixin, View):
     Small enough to render in the request: one input, a few pages.
     """
 
+    TEMPLATE = Path(__file__).resolve().parent / "copy.typ"
+
     def get(self, request, pk):
         input = self.get_input()
-        html = render_to_string(
-            "consultations/input_copy.html",
-            {
-                "input": input,
-                "answers": input.answers.select_related("question"),
-                "attachments": input.attachments.all(),
-            },
-            request=request,
-        )
-        pdf = pdf_write(html, base_url=request.build_absolute_uri("/"))
+        pdf = typeset_bytes(self.TEMPLATE, self.copy_data(input))
         name = input.reference or f"draft-{input.pk}"
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
+
+    @staticmethod
+    def copy_data(input) -> dict:
+        """What the copy shows, as the strings its template prints (consultations/copy.typ)."""
+        state = capfirst(input.get_state_display())
+        if input.submitted_at:
+            submitted = date_format(input.submitted_at, "j F Y, H:i")
+            state += " · " + gettext("submitted on %(date)s UTC") % {"date": submitted}
+        on_behalf = input.get_on_behalf_display()
+        if input.organisation or input.state_country:
+            on_behalf += f": {input.organisation or input.state_country}"
+        answers = input.answers.select_related("question")
+        return {
+            **reader_language(),
+            "title": xml_safe(str(input)),
+            "meta": xml_safe(f"{gettext('GCM Stakeholder Portal')} · {input.call.title}"),
+            "state": state,
+            "details": [
+                [gettext("On behalf of"), xml_safe(on_behalf)],
+                [gettext("Language"), str(input.language or "—")],
+                [
+                    gettext("Objectives"),
+                    "; ".join(str(o) for o in input.objectives.all()) or "—",
+                ],
+                [gettext("Publication"), capfirst(input.get_consent_display())],
+            ],
+            "answers": [
+                {
+                    "question": xml_safe(answer.question.text),
+                    "question_rtl": right_to_left(answer.question.text),
+                    "text": xml_safe(answer.text) or "—",
+                    "rtl": right_to_left(answer.text),
+                }
+                for answer in answers
+            ],
+            "attachments": [xml_safe(a.original_name) for a in input.attachments.all()],
+            "labels": {"attachments": gettext("Attachments")},
+        }
 
 
 class MyInputsView(LoginRequiredMixin, TemplateView):

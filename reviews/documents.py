@@ -8,8 +8,8 @@ the number of inputs, then bound into one file) and the DOCX.
 """
 
 import html
+import json
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby, islice
@@ -30,13 +30,15 @@ from docx.table import _Cell
 
 from consultations.models import Answer, Attachment, Input, Objective
 from gcmportal.exports import xml_safe
-from gcmportal.pdf import pdf_document
+from gcmportal.typeset import Typeset, reader_language, right_to_left, typeset, typst_language
 from stakeholders.models import Country, StakeholderGroup
 
 CHUNK = 1000
-# Quotes per part of a chapter: WeasyPrint lays a part out whole, so this bounds its memory
-# (about 80 pages).
+# Quotes per part of a chapter, read and written by every writer in turn.
 PART_QUOTES = 150
+# Quotes per batch of the PDF that Typst typesets in one child process (about 300 pages, some
+# 200 MB of memory).
+BATCH_QUOTES = 1000
 
 
 @dataclass
@@ -230,75 +232,211 @@ class HtmlWriter:
 
 
 class PdfWriter:
-    """The PDF: every part laid out on its own (page numbers carried from one to the next), then
-    the front matter, whose contents now know on which page each chapter starts (the front
-    matter is numbered i, ii, ...; the chapters 1, 2, ...), and all bound in one file with an
-    outline of the chapters."""
+    """The PDF, typeset by Typst (reviews/report.typ) in batches of about BATCH_QUOTES quotes,
+    each in a child process while the parent goes on reading and writing the other formats:
+    the next batch starts once the previous one has said how many pages it has (page numbers
+    run on). The front matter comes last, when the contents know on which page each chapter
+    starts (it is numbered i, ii...; the chapters 1, 2...), and all is bound in one file with
+    an outline of the chapters."""
+
+    TEMPLATE = Path(__file__).resolve().parent / "report.typ"
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
         self.files: list[Path] = []
-        self.page = 1
+        self.page = 1  # the first page of the next batch
         self.starts: dict[str, int] = {}
-        self.outline: list[tuple[str, int]] = []
         self.front: Part | None = None
+        self.items: list[dict] = []
+        self.quotes = 0
+        self.chapter = ""  # the chapter that the next batch continues
+        self.job: Typeset | None = None
+        self.labels = {
+            "introduction": gettext("Introduction"),
+            "contents": gettext("Contents"),
+            "figures": gettext("Summary figures"),
+            "category": gettext("Category"),
+            "inputs": gettext("Inputs"),
+            "no_inputs": gettext("No inputs."),
+            "heat_map": gettext("Objectives by stakeholder group"),
+            "heat_map_caption": gettext(
+                "Number of inputs addressing each objective, by the author's stakeholder group"
+            ),
+            "objective": gettext("Objective"),
+            "no_quotes": gettext("No input that may be quoted addresses this objective."),
+            "annex": gettext("Annex"),
+            "organisations": gettext("Contributing organisations"),
+            "group": gettext("Stakeholder group"),
+            "country": gettext("Country"),
+            "organisation": gettext("Organisation"),
+            "no_organisations": gettext("No organisation is named in the inputs."),
+            "index": gettext("Index of inputs by reference"),
+            "reference": gettext("Reference"),
+            "from": gettext("From"),
+            "objectives": gettext("Objectives"),
+            "attachments": gettext("Attachments"),
+            "no_attachments": gettext("No attachments."),
+        }
 
     def add(self, part: Part) -> None:
         if part.kind == "front":
             self.front = part
-            return
-        if part.kind == "annex":
-            self.starts["annex"] = self.page
-            self.outline.append((gettext("Annex"), self.page))
-        elif part.context["first"]:
-            objective = part.context["objective"]
-            self.starts[f"objective-{objective.number}"] = self.page
-            self.outline.append((str(objective), self.page))
-        head = {"print": True, "first_page": self.page}
-        page = render_to_string("reviews/report/head.html", head)
-        page += _render(part, print=True) + render_to_string("reviews/report/foot.html")
-        path = self.workdir / f"{len(self.files) + 1:05d}.pdf"
-        self.files.append(path)
-        self.page += self._write(page, path)
+        elif part.kind == "chapter":
+            self._add_chapter(**part.context)
+        else:
+            self._add_annex(**part.context)
 
-    @staticmethod
-    def _write(html: str, path: Path) -> int:
-        """Lay `html` out, write it to `path`, and return its number of pages."""
-        document = pdf_document(html)
-        document.write_pdf(path)
-        return len(document.pages)
+    def _add_chapter(self, *, objective, first, questions, **_context) -> None:
+        if first:
+            self.items.append(
+                {
+                    "kind": "chapter",
+                    "key": f"objective-{objective.number}",
+                    "title": str(objective),
+                    "empty": not questions,
+                }
+            )
+            self.chapter = str(objective)
+        for question, answers, continued in questions:
+            if not continued or not self.items:
+                text = xml_safe(question.text)
+                self.items.append({"kind": "question", "text": text, "rtl": right_to_left(text)})
+            for answer in answers:
+                source = answer.input.public_attribution
+                if answer.input.author_country:
+                    source += f" ({answer.input.author_country})"
+                self.items.append(
+                    {
+                        "kind": "quote",
+                        "text": answer.text,
+                        "rtl": right_to_left(answer.text),
+                        "lang": typst_language(answer.input.language.code),
+                        "source": xml_safe(f"— {source} · {answer.input.reference}"),
+                    }
+                )
+            self.quotes += len(answers)
+            if self.quotes >= BATCH_QUOTES:
+                self._typeset()
+
+    def _add_annex(self, *, organisations, index, attachments) -> None:
+        self.items.append(
+            {
+                "kind": "annex",
+                "organisations": [[xml_safe(cell) for cell in row] for row in organisations],
+                "index": [
+                    [
+                        input.reference,
+                        xml_safe(input.public_attribution),
+                        ", ".join(str(o.number) for o in input.objectives.all()),
+                    ]
+                    for input in index
+                ],
+                "attachments": [
+                    xml_safe(f"{attachment.input.reference}: {attachment.original_name}")
+                    for attachment in attachments
+                ],
+            }
+        )
+        self.chapter = gettext("Annex")
+
+    def _data(self, kind: str, **data) -> dict:
+        title = xml_safe(self.front.context["report"].title)
+        return {
+            "kind": kind,
+            "title": title,
+            **reader_language(),
+            "labels": self.labels,
+            **data,
+        }
+
+    def _wait(self) -> None:
+        """Wait for the batch being typeset: its pages number the next one."""
+        if self.job is None:
+            return
+        result = self.job.result()
+        for key, page in result["starts"].items():
+            self.starts[key] = self.page + page - 1
+        self.page += result["pages"]
+        self.job = None
+
+    def _typeset(self) -> None:
+        """Start typesetting the items gathered so far (after the batch before them)."""
+        if not self.items:
+            return
+        self._wait()
+        number = len(self.files) + 1
+        data = self._data("body", first_page=self.page, chapter=self.chapter, items=self.items)
+        data_file = self.workdir / f"{number:05d}.json"
+        data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        self.job = typeset(self.TEMPLATE, data_file, self.workdir / f"{number:05d}.pdf")
+        self.files.append(self.job.output)
+        self.items, self.quotes = [], 0
 
     def finish(self, destination) -> None:
-        html = render_to_string("reviews/report/head.html", {"print": True, "front": True})
-        contents = [
-            {**entry, "page": self.starts.get(entry["anchor"])}
-            for entry in self.front.context["contents"]
-        ]
-        html += _render(self.front, print=True, contents=contents)
-        html += render_to_string("reviews/report/foot.html")
-        front = self.workdir / "front.pdf"
-        front_pages = self._write(html, front)
+        self._typeset()
+        self._wait()
+        context = self.front.context
+        report, call, review = context["report"], context["call"], context["review"]
+        cover = strip_tags(render_to_string("reviews/report/_cover_lines.html", context))
+        subtitle = call.title
+        if review:
+            subtitle += f" · {review.get_kind_display()} {review.year}"
+        data = self._data(
+            "front",
+            title_rtl=right_to_left(report.title),
+            subtitle=xml_safe(subtitle),
+            cover=[html.unescape(line.strip()) for line in cover.split("\n") if line.strip()],
+            introduction=xml_safe(report.introduction),
+            introduction_rtl=right_to_left(report.introduction),
+            contents=[
+                {
+                    "key": entry["anchor"],
+                    "title": entry["title"],
+                    "page": self.starts.get(entry["anchor"]),
+                }
+                for entry in context["contents"]
+            ],
+            figures=[
+                {
+                    "title": figure["title"],
+                    "rows": [
+                        [xml_safe(bar["label"]), bar["count"], bar["percent"] / 100]
+                        for bar in figure["bars"]
+                    ],
+                }
+                for figure in context["figures"]
+            ],
+            heat={
+                "groups": [str(group) for group in context["heat_map"]["groups"]],
+                "rows": [
+                    {
+                        "objective": row["objective"],
+                        "cells": [[cell["count"], cell["shade"]] for cell in row["cells"]],
+                    }
+                    for row in context["heat_map"]["rows"]
+                ],
+            },
+        )
+        data_file = self.workdir / "front.json"
+        data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        front = typeset(self.TEMPLATE, data_file, self.workdir / "front.pdf")
+        self._bind(destination, front.output, front.result()["pages"])
+
+    def _bind(self, destination, front: Path, front_pages: int) -> None:
+        """The front matter and the batches in one file, with page labels and an outline."""
+        context = self.front.context
         writer = pypdf.PdfWriter()
         for path in [front, *self.files]:
             writer.append(str(path), import_outline=False)
         writer.add_outline_item(title=gettext("Contents"), page_number=0)
-        for title, page in self.outline:
-            writer.add_outline_item(title=title, page_number=front_pages + page - 1)
+        for entry in context["contents"]:
+            if entry["anchor"] in self.starts:
+                page = front_pages + self.starts[entry["anchor"]] - 1
+                writer.add_outline_item(title=entry["title"], page_number=page)
         writer.set_page_label(0, front_pages - 1, style="/r")
         writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
-        writer.add_metadata({"/Title": xml_safe(self.front.context["report"].title)})
+        writer.add_metadata({"/Title": xml_safe(context["report"].title)})
         writer.write(destination)
-
-
-def right_to_left(text: str) -> bool:
-    """Whether text reads right to left, by its first strong character (as dir="auto" does)."""
-    for character in text:
-        direction = unicodedata.bidirectional(character)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
 
 
 class DocxWriter:
@@ -549,6 +687,8 @@ def write_documents(
                 step = gettext("Chapter: %(objective)s") % {"objective": part.context["objective"]}
                 progress((by_quotes + by_chapters) / 2, step)
         progress(1.0, gettext("Binding the PDF"))
+        # The DOCX first: its document, the largest thing in memory, is then let go.
+        writers[2].finish(docx_file)
+        writers[2] = None
         writers[0].finish()
         writers[1].finish(pdf_file)
-        writers[2].finish(docx_file)

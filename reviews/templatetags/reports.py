@@ -3,7 +3,8 @@ app that does not import reviews)."""
 
 from django import template
 
-from ..documents import right_to_left
+from gcmportal.typeset import right_to_left
+
 from ..services import published_report_versions
 from ..views import PUBLIC_FORMATS
 
@@ -30,5 +31,5 @@ def published_reports(call) -> list[dict]:
 @register.filter
 def direction(text) -> str:
     """ "rtl" or "ltr" by the text's first strong character: what dir="auto" does in browsers,
-    written out for WeasyPrint, which does not support dir="auto"."""
+    written out for the report's HTML, whose parts are also read as one file."""
     return "rtl" if right_to_left(str(text)) else "ltr"

@@ -101,7 +101,7 @@ def test_pdf_has_contents_page_numbers_quotes_as_consented_and_every_script(
         for page in reader.pages
         for font in (page["/Resources"].get("/Font") or {}).values()
     }
-    assert {"GCM-Sans", "GCM-Sans-Arabic", "GCM-Sans-SC"} <= fonts  # static/fonts
+    assert {"NotoSans-Regular", "DejaVuSans", "NotoSansSC-Regular"} <= fonts  # static/fonts
 
 
 def pdf_text_of_pages(content: bytes, first: int, last: int) -> str:
