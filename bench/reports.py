@@ -8,7 +8,8 @@ Compiles one new version of a report of the call's approved inputs (`--language 
 in French) in this process, as a worker does, and prints how long each part took (the HTML, PDF
 and DOCX are written in one pass; the time of each writer is shown) and the process's peak
 resident memory during it (sampled every 20 ms from /proc, so that measuring does not slow
-what is measured), and the size of each file.
+what is measured), with the peak of this process and its children (Typst's) together, and the
+size of each file.
 """
 
 import argparse
@@ -51,16 +52,33 @@ current_part = {"name": None}
 peaks: dict[str, int] = {}
 
 
-def resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE
+def resident_bytes(pid: str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (FileNotFoundError, ProcessLookupError):  # a child that has just ended
+        return 0
+
+
+def children_resident_bytes() -> int:
+    """The resident memory of this process's children (Typst's) at this moment."""
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as children:
+                total += sum(resident_bytes(pid) for pid in children.read().split())
+        except FileNotFoundError:  # a thread that has just ended
+            continue
+    return total
 
 
 def sample_memory(stop: threading.Event) -> None:
     while not stop.is_set():
         name = current_part["name"]
         if name:
-            peaks[name] = max(peaks.get(name, 0), resident_bytes())
+            parent = resident_bytes()
+            peaks[name] = max(peaks.get(name, 0), parent)
+            peaks["job"] = max(peaks.get("job", 0), parent + children_resident_bytes())
         time.sleep(0.02)
 
 
@@ -156,6 +174,8 @@ def main() -> None:
     print(f"process peak resident memory: {peak_rss:.0f} MiB")
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest child process (Typst) peak resident memory: {child_rss:.0f} MiB")
+    job = peaks.get("job", 0) / 2**20
+    print(f"job's peak resident memory (this process and its children together): {job:.0f} MiB")
     for _format, field in version.files():
         stored = getattr(version, field)
         print(f"{field}: {stored.size / 2**20:.1f} MiB" if stored else f"{field}: none")

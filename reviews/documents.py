@@ -3,13 +3,16 @@ the answers that address it, and the annex.
 
 The document is read once from the database as a sequence of parts (the front matter, chapters
 cut into parts of at most PART_QUOTES quotes, the annex) and each part goes to every writer in
-turn: the HTML file, the PDF (each part laid out on its own, so that memory stays flat whatever
-the number of inputs, then bound into one file) and the DOCX.
+turn: the HTML file, the PDF (typeset in batches, so that memory stays flat whatever the number
+of inputs, then bound into one file) and the DOCX (its body written out part by part).
 """
 
 import html
+import io
 import json
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby, islice
@@ -27,6 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.table import _Cell
+from lxml import etree
 
 from consultations.models import Answer, Attachment, Input, Objective
 from gcmportal.exports import xml_safe
@@ -91,6 +95,7 @@ def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[
     inputs = Input.objects.filter(pk__in=input_ids)
     published = inputs.published()
     objectives = list(Objective.objects.all())
+    countries = {country.pk: str(country) for country in Country.objects.all()}
     quotes = (
         Answer.objects.filter(input__in=published.values("pk"))
         .exclude(text="")
@@ -130,7 +135,6 @@ def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[
         "input__state_country",
         "input__author__profile",
         "input__author_group",
-        "input__author_country",
         "input__language",
     ).order_by("objective_number", "question__position", "question_id", "input__reference")
     chapters = groupby(quotes.iterator(chunk_size=CHUNK), key=lambda a: a.objective_number)
@@ -147,6 +151,13 @@ def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[
                 break
             for answer in part:
                 answer.text = xml_safe(answer.text)
+                # Worked out once for the three writers.
+                answer.attribution = answer.input.public_attribution
+                answer.country = countries.get(answer.input.author_country_id, "")
+                source = answer.attribution
+                if answer.country:
+                    source += f" ({answer.country})"
+                answer.source = xml_safe(f"— {source} · {answer.input.reference}")
             questions = []
             for question, group in groupby(part, key=lambda a: a.question):
                 questions.append((question, list(group), question == previous_question))
@@ -170,7 +181,7 @@ def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[
     yield Part(
         "annex",
         {
-            "organisations": contributing_organisations(published),
+            "organisations": contributing_organisations(published, countries),
             # Read once for the three writers: a row per input, small beside the chapters.
             "index": list(
                 published.select_related("organisation", "state_country", "author__profile")
@@ -184,10 +195,10 @@ def document_parts(*, version, input_ids: list[int], figures: dict) -> Iterator[
     )
 
 
-def contributing_organisations(published) -> list[tuple[str, str, str]]:
-    """(stakeholder group, country, organisation) of every organisation named in the inputs."""
+def contributing_organisations(published, countries: dict[int, str]) -> list[tuple[str, str, str]]:
+    """(stakeholder group, country, organisation) of every organisation named in the inputs;
+    `countries` gives each country's name by primary key."""
     groups = {g.pk: (g.position, str(g)) for g in StakeholderGroup.objects.all()}
-    countries = {c.pk: str(c) for c in Country.objects.all()}
     rows = (
         published.filter(
             consent=Input.Consent.PUBLIC_NAMED,
@@ -302,16 +313,13 @@ class PdfWriter:
                 text = xml_safe(question.text)
                 self.items.append({"kind": "question", "text": text, "rtl": right_to_left(text)})
             for answer in answers:
-                source = answer.input.public_attribution
-                if answer.input.author_country:
-                    source += f" ({answer.input.author_country})"
                 self.items.append(
                     {
                         "kind": "quote",
                         "text": answer.text,
                         "rtl": right_to_left(answer.text),
                         "lang": typst_language(answer.input.language.code),
-                        "source": xml_safe(f"— {source} · {answer.input.reference}"),
+                        "source": answer.source,
                     }
                 )
             self.quotes += len(answers)
@@ -442,11 +450,17 @@ class PdfWriter:
 class DocxWriter:
     """The DOCX, for staff to finish in a word processor: Word's own heading, quote, caption and
     table styles, a table of contents field that the word processor fills in, right-to-left
-    paragraphs where the text is."""
+    paragraphs where the text is.
+
+    Each part is added to a python-docx document (for its styles and tables), then written out
+    to a temporary file of the body's XML and taken out of the document, which therefore never
+    holds more than one part: `finish` puts the body between the document's head and its final
+    section properties in the DOCX's zip, streamed.
+    """
 
     BLUE = RGBColor(0x00, 0x3F, 0x6E)
 
-    def __init__(self):
+    def __init__(self, body_file):
         self.document = docx.Document()
         self.bidi = get_language_bidi()
         styles = self.document.styles
@@ -467,8 +481,17 @@ class DocxWriter:
             )
         }
         self.table_style = styles["Table Grid"]
+        self.body = self.document.element.body
         # The body's final section properties: new paragraphs go just before them.
-        self.end = self.document.element.body.get_or_add_sectPr()
+        self.end = self.body.get_or_add_sectPr()
+        self.body_file = body_file
+        # Written out alone, an element declares the namespaces it uses, which the document's
+        # root element declares already.
+        self.declarations = [
+            f' xmlns:{prefix}="{uri}"'.encode()
+            for prefix, uri in self.document.element.nsmap.items()
+            if prefix
+        ]
 
     def paragraph(self, text: str, style: str = "Normal", *, rtl: bool | None = None) -> None:
         """A paragraph in one of the document's styles (by name), its line breaks kept.
@@ -528,6 +551,21 @@ class DocxWriter:
 
     def add(self, part: Part) -> None:
         getattr(self, f"_add_{part.kind}")(**part.context)
+        self._write_out()
+
+    def _write_out(self) -> None:
+        """Write the body's elements so far (all but its final section properties) to the body
+        file, and take them out of the document."""
+        for element in list(self.body.iterchildren()):
+            if element is self.end:
+                break
+            self.body.remove(element)
+            xml = etree.tostring(element, encoding="utf-8")
+            tag_end = xml.index(b">")
+            start_tag = xml[:tag_end]
+            for declaration in self.declarations:
+                start_tag = start_tag.replace(declaration, b"")
+            self.body_file.write(start_tag + xml[tag_end:])
 
     def _add_front(self, *, report, call, review, version, generated_at, input_count, **context):
         self.heading(report.title, 0)
@@ -624,10 +662,7 @@ class DocxWriter:
                 rtl = right_to_left(answer.text)
                 for text in answer.text.split("\n\n"):
                     self.paragraph(text.strip(), "Quote", rtl=rtl)
-                source = answer.input.public_attribution
-                if answer.input.author_country:
-                    source += f" ({answer.input.author_country})"
-                self.paragraph(f"— {source} · {answer.input.reference}", "Caption")
+                self.paragraph(answer.source, "Caption")
 
     def _add_annex(self, *, organisations, index, attachments):
         self.document.add_section(WD_SECTION.NEW_PAGE)
@@ -658,7 +693,24 @@ class DocxWriter:
             )
 
     def finish(self, destination) -> None:
-        self.document.save(destination)
+        self._write_out()
+        self.body_file.seek(0)
+        skeleton = io.BytesIO()
+        self.document.save(skeleton)
+        with (
+            zipfile.ZipFile(skeleton) as source,
+            zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for item in source.infolist():
+                if item.filename != "word/document.xml":
+                    target.writestr(item, source.read(item.filename))
+                    continue
+                # The body holds only its final section properties now: the body goes before.
+                head, end = source.read(item.filename).split(b"<w:sectPr", 1)
+                with target.open(item.filename, "w") as document_xml:
+                    document_xml.write(head)
+                    shutil.copyfileobj(self.body_file, document_xml)
+                    document_xml.write(b"<w:sectPr" + end)
 
 
 def write_documents(
@@ -673,8 +725,11 @@ def write_documents(
 ) -> None:
     """Write the report's HTML (a text file), PDF and DOCX (binary files) from one reading of
     the document; `progress(fraction, step)` is called after each part."""
-    with tempfile.TemporaryDirectory(prefix="gcm-report-") as workdir:
-        writers = [HtmlWriter(html_file), PdfWriter(Path(workdir)), DocxWriter()]
+    with (
+        tempfile.TemporaryDirectory(prefix="gcm-report-") as workdir,
+        tempfile.TemporaryFile() as docx_body,
+    ):
+        writers = [HtmlWriter(html_file), PdfWriter(Path(workdir)), DocxWriter(docx_body)]
         for part in document_parts(version=version, input_ids=input_ids, figures=figures):
             for writer in writers:
                 writer.add(part)
@@ -687,8 +742,7 @@ def write_documents(
                 step = gettext("Chapter: %(objective)s") % {"objective": part.context["objective"]}
                 progress((by_quotes + by_chapters) / 2, step)
         progress(1.0, gettext("Binding the PDF"))
-        # The DOCX first: its document, the largest thing in memory, is then let go.
-        writers[2].finish(docx_file)
-        writers[2] = None
-        writers[0].finish()
-        writers[1].finish(pdf_file)
+        html_writer, pdf_writer, docx_writer = writers
+        html_writer.finish()
+        docx_writer.finish(docx_file)
+        pdf_writer.finish(pdf_file)

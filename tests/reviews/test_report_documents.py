@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from consultations import services as consultations
 from consultations.models import CallFollower
-from reviews import services
+from reviews import documents, services
 from reviews.models import Report, ReportVersion
 from tests.consultations.factories import language, submitted_input
 from tests.factories import ModeratorFactory, ProfileFactory
@@ -150,6 +150,42 @@ def test_docx_has_real_headings_quotes_and_right_to_left_paragraphs(
     header, *rows = ([cell.text for cell in row.cells] for row in document.tables[0].rows)
     assert header == ["Category", "Inputs"]
     assert dict(rows) == {"Civil society": "6", "Migrants": "1"}  # 2 + the 4 added here
+
+
+def test_a_chapter_cut_into_parts_and_batches_comes_out_whole_and_in_order(
+    client, multilingual, compiler, compile_in_admin, monkeypatch
+):
+    # Objective 6 has six quotes: in parts of two (read and written out part by part) and PDF
+    # batches of two quotes (typeset each in its own process), as 10,000 inputs would be.
+    monkeypatch.setattr(documents, "PART_QUOTES", 2)
+    monkeypatch.setattr(documents, "BATCH_QUOTES", 2)
+    call, inputs = multilingual
+    report = Report.objects.create(call=call, title="ECE review")
+    quoted = sorted(
+        (inputs[key] for key in ("named", "anonymous", "arabic", "chinese", "russian", "hostile")),
+        key=lambda input: input.reference,
+    )
+
+    version = compile_in_admin(report)
+
+    assert version.state == ReportVersion.State.DONE, version.error
+    document = docx.Document(io.BytesIO(download(client, version, "docx")))
+    body = list(document.element.body)
+    assert body[-1].tag == qn("w:sectPr")  # the final section properties stay last
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    references = [c.rsplit("· ", 1)[1] for c in captions if c.startswith("— ")]
+    # Objective 6 quotes each input once, by reference; objective 7 the named one again.
+    assert references == [input.reference for input in quoted] + [inputs["named"].reference]
+    assert len(document.sections) == 1 + 23 + 1  # front matter, a chapter each, annex
+    content = download(client, version, "pdf")
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    first_chapter = reader.page_labels.index("1")
+    # Numbered on from batch to batch: the last page says how many the chapters have.
+    assert pages[-1].rstrip().endswith(str(len(pages) - first_chapter))
+    text = pdf_text(content)
+    positions = [text.index(input.reference) for input in quoted]
+    assert positions == sorted(positions)
 
 
 def test_report_is_compiled_in_the_requesters_language_with_the_translated_introduction(
