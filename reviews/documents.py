@@ -234,9 +234,9 @@ class HtmlWriter:
     def add(self, part: Part) -> None:
         if part.kind == "front":
             title = part.context["report"].title
-            head = {"print": False, "title": title}
+            head = {"title": title}
             self.destination.write(render_to_string("reviews/report/head.html", head))
-        self.destination.write(_render(part, print=False))
+        self.destination.write(_render(part))
 
     def finish(self) -> None:
         self.destination.write(render_to_string("reviews/report/foot.html"))
