@@ -380,7 +380,8 @@ class PdfWriter:
         self.files.append(self.job.output)
         self.items, self.quotes = [], 0
 
-    def finish(self, destination) -> None:
+    def finish(self, destination, progress: Callable[[float, str], None]) -> None:
+        progress(0.95, gettext("Typesetting the PDF"))
         self._typeset()
         self._wait()
         context = self.front.context
@@ -428,7 +429,9 @@ class PdfWriter:
         data_file = self.workdir / "front.json"
         data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         front = typeset(self.TEMPLATE, data_file, self.workdir / "front.pdf")
-        self._bind(destination, front.output, front.result()["pages"])
+        front_pages = front.result()["pages"]
+        progress(0.98, gettext("Binding the PDF"))
+        self._bind(destination, front.output, front_pages)
 
     def _bind(self, destination, front: Path, front_pages: int) -> None:
         """The front matter and the batches in one file, with page labels and an outline."""
@@ -724,25 +727,29 @@ def write_documents(
     progress: Callable[[float, str], None],
 ) -> None:
     """Write the report's HTML (a text file), PDF and DOCX (binary files) from one reading of
-    the document; `progress(fraction, step)` is called after each part."""
+    the document; `progress(fraction, step)` is called after each part and at each step of
+    finishing the files (the PDF's last batches are typeset, then bound)."""
     with (
         tempfile.TemporaryDirectory(prefix="gcm-report-") as workdir,
         tempfile.TemporaryFile() as docx_body,
     ):
         writers = [HtmlWriter(html_file), PdfWriter(Path(workdir)), DocxWriter(docx_body)]
         for part in document_parts(version=version, input_ids=input_ids, figures=figures):
+            if part.kind == "annex":
+                progress(0.9, gettext("Annex"))
             for writer in writers:
                 writer.add(part)
             if part.kind == "chapter":
-                # Half by quotes written, half by chapters: steady for few quotes and for many.
+                # Half by quotes written, half by chapters: steady for few quotes and for many;
+                # the last tenth is for finishing the files.
                 by_quotes = (
                     part.context["done"] / part.context["total"] if part.context["total"] else 1
                 )
                 by_chapters = part.context["objective"].number / 23
                 step = gettext("Chapter: %(objective)s") % {"objective": part.context["objective"]}
-                progress((by_quotes + by_chapters) / 2, step)
-        progress(1.0, gettext("Binding the PDF"))
+                progress(0.9 * (by_quotes + by_chapters) / 2, step)
         html_writer, pdf_writer, docx_writer = writers
         html_writer.finish()
+        progress(0.92, gettext("Writing the DOCX"))
         docx_writer.finish(docx_file)
-        pdf_writer.finish(pdf_file)
+        pdf_writer.finish(pdf_file, progress)

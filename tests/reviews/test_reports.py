@@ -130,9 +130,15 @@ def test_the_step_names_each_chapter_in_the_requesters_language(call_with_inputs
     services.report_version_compile(version_id=version.pk)
 
     chapters = [step for step in steps if step.startswith("Chapitre : ")]
-    # Every objective has its step, in order, the last one too; then the PDF is bound.
+    # Every objective has its step, in order, the last one too; then the files are finished.
     assert [step.split(" : ")[1] for step in chapters] == [f"Objectif {n}" for n in range(1, 24)]
-    assert steps.index("Assemblage du PDF") > steps.index(chapters[-1])
+    finishing = steps[steps.index(chapters[-1]) + 1 :]
+    assert finishing[:4] == [
+        "Annexe",
+        "Écriture du DOCX",
+        "Composition du PDF",
+        "Assemblage du PDF",
+    ]
     version.refresh_from_db()
     assert version.state == ReportVersion.State.DONE
 
