@@ -35,12 +35,13 @@ from stakeholders.models import Language  # noqa: E402
 
 PARTS = {
     "figures": "report_figures",
+    "files": "_write_files",
+    # Within the files: written while Typst typesets the PDF's last batches.
     "CSV + XLSX": "_write_tables",
-    "documents": "_write_documents",
 }
-# Within the documents' one pass, the time each writer takes (reading the database is the rest).
+# Within the files' one pass, the time each writer takes (reading the database is the rest).
 WRITERS = {"HTML": documents.HtmlWriter, "PDF": documents.PdfWriter, "DOCX": documents.DocxWriter}
-# Within the PDF writer's time: waiting for Typst's child processes, and binding the batches.
+# Within the PDF writer's time: waiting for Typst's batches at the end, and binding them.
 PDF_STEPS = {"PDF waits": "_wait", "PDF binding": "_bind"}
 writer_seconds: dict[str, float] = {}
 measured: dict[str, tuple[float, int]] = {}
@@ -86,13 +87,13 @@ def measure(name: str, function):
     """The same function, timed, with the resident memory sampled while it runs."""
 
     def measured_function(*args, **kwargs):
-        current_part["name"] = name
+        outer, current_part["name"] = current_part["name"], name
         started = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
             measured[name] = (time.perf_counter() - started, peaks.get(name, 0))
-            current_part["name"] = None
+            current_part["name"] = outer
 
     return measured_function
 
@@ -157,15 +158,18 @@ def main() -> None:
         f"call {call.code}: {approved} approved inputs; version {version.number}: {version.state}"
     )
     print(f"{'part':12} {'seconds':>8} {'peak resident MiB':>18}")
-    for name, (seconds, peak) in measured.items():
+    for name in ("figures", "files"):
+        seconds, peak = measured[name]
         print(f"{name:12} {seconds:8.1f} {peak / 2**20:18.1f}")
-        if name == "documents":
+        if name == "files":
             for writer in WRITERS:
                 print(f"  {writer:10} {writer_seconds.get(writer, 0):8.1f}")
                 if writer == "PDF":
                     for step in PDF_STEPS:
                         print(f"    {step:12} {writer_seconds.get(step, 0):6.1f}")
-            writing = sum(writer_seconds.get(writer, 0) for writer in WRITERS)
+            tables = measured["CSV + XLSX"][0]
+            print(f"  {'CSV + XLSX':10} {tables:8.1f}")
+            writing = sum(writer_seconds.get(writer, 0) for writer in WRITERS) + tables
             print(f"  {'reading':10} {seconds - writing:8.1f}")
     print(f"{'all':12} {total:8.1f}")
     steps = [b - a for a, b in itertools.pairwise([*progress, 100])]

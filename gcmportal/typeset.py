@@ -44,10 +44,12 @@ class Typeset:
         return json.loads(stdout)
 
 
-def typeset(template: Path, data_file: Path, output: Path) -> Typeset:
-    """Start typesetting `template` with the JSON in `data_file` into the PDF `output`."""
+def typeset(template: Path, data_file: Path, output: Path, *, first_page: int = 1) -> Typeset:
+    """Start typesetting `template` with the JSON in `data_file` into the PDF `output`, its
+    pages numbered from `first_page` (which the template reads as `sys.inputs.first_page`)."""
+    arguments = [str(template), str(data_file), str(output), str(first_page)]
     process = subprocess.Popen(  # noqa: S603 -- our interpreter and module, paths we made
-        [sys.executable, "-m", "gcmportal.typeset", str(template), str(data_file), str(output)],
+        [sys.executable, "-m", "gcmportal.typeset", *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=Path(__file__).resolve().parent.parent,
@@ -91,7 +93,7 @@ def reader_language() -> dict:
     }
 
 
-def _compile(template: str, data_file: str, output: str) -> dict:
+def _compile(template: str, data_file: str, output: str, first_page: str) -> dict:
     import typst  # only in the child
 
     compiler = typst.Compiler(
@@ -99,7 +101,10 @@ def _compile(template: str, data_file: str, output: str) -> dict:
         root=str(Path(template).parent),
         font_paths=[str(FONTS)],
         ignore_system_fonts=True,
-        sys_inputs={"data": Path(data_file).read_text(encoding="utf-8")},
+        sys_inputs={
+            "data": Path(data_file).read_text(encoding="utf-8"),
+            "first_page": first_page,
+        },
     )
     compiler.compile(output=output)
     starts = json.loads(compiler.query("<start>", field="value"))  # none in some templates
@@ -111,4 +116,4 @@ def _compile(template: str, data_file: str, output: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_compile(*sys.argv[1:4])))
+    print(json.dumps(_compile(*sys.argv[1:5])))

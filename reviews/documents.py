@@ -10,13 +10,16 @@ of inputs, then bound into one file) and the DOCX (its body written out part by 
 import html
 import io
 import json
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby, islice
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import docx
 import pypdf
@@ -41,8 +44,11 @@ CHUNK = 1000
 # Quotes per part of a chapter, read and written by every writer in turn.
 PART_QUOTES = 150
 # Quotes per batch of the PDF that Typst typesets in one child process (about 300 pages, some
-# 200 MB of memory).
+# 400 MB of memory).
 BATCH_QUOTES = 1000
+# Shares of the documents' progress: the chapters up to CHAPTERS_TO, other work of the job
+# (`meanwhile`) between MEANWHILE_FROM and MEANWHILE_TO, then the PDF is finished.
+CHAPTERS_TO, MEANWHILE_FROM, MEANWHILE_TO = 0.75, 0.8, 0.95
 
 
 @dataclass
@@ -243,12 +249,15 @@ class HtmlWriter:
 
 
 class PdfWriter:
-    """The PDF, typeset by Typst (reviews/report.typ) in batches of about BATCH_QUOTES quotes,
-    each in a child process while the parent goes on reading and writing the other formats:
-    the next batch starts once the previous one has said how many pages it has (page numbers
-    run on). The front matter comes last, when the contents know on which page each chapter
-    starts (it is numbered i, ii...; the chapters 1, 2...), and all is bound in one file with
-    an outline of the chapters."""
+    """The PDF, typeset by Typst (reviews/report.typ) in batches of about BATCH_QUOTES quotes.
+
+    A batch's data is written to a file as soon as it is gathered, and a thread of this writer
+    typesets the batches one after the other, each in a child process (on the other core)
+    numbered on from the pages of the ones before, while the job goes on reading and writing
+    the other formats: it never waits for Typst before `finish`. The front matter comes last,
+    when the contents know on which page each chapter starts (it is numbered i, ii...; the
+    chapters 1, 2...), and all is bound in one file with an outline of the chapters.
+    """
 
     TEMPLATE = Path(__file__).resolve().parent / "report.typ"
 
@@ -262,6 +271,12 @@ class PdfWriter:
         self.quotes = 0
         self.chapter = ""  # the chapter that the next batch continues
         self.job: Typeset | None = None
+        self.batches: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.failure: Exception | None = None
+        self.typesetter = threading.Thread(
+            target=self._typeset_batches, name="typesetter", daemon=True
+        )
+        self.typesetter.start()
         self.labels = {
             "introduction": gettext("Introduction"),
             "contents": gettext("Contents"),
@@ -357,31 +372,56 @@ class PdfWriter:
             **data,
         }
 
+    def _typeset_batches(self) -> None:
+        """The typesetting thread: each batch in turn, numbered on from the ones before, until
+        the writer is finished or closed."""
+        while (number := self.batches.get()) is not None:
+            if self.failure is not None:
+                continue  # a batch failed: the writer fails with its message at `finish`
+            try:
+                self.job = typeset(
+                    self.TEMPLATE,
+                    self.workdir / f"{number:05d}.json",
+                    self.workdir / f"{number:05d}.pdf",
+                    first_page=self.page,
+                )
+                result = self.job.result()
+            except Exception as error:  # handed over to `finish`
+                self.failure = error
+                continue
+            for key, page in result["starts"].items():
+                self.starts[key] = self.page + page - 1
+            self.page += result["pages"]
+
     def _wait(self) -> None:
-        """Wait for the batch being typeset: its pages number the next one."""
-        if self.job is None:
-            return
-        result = self.job.result()
-        for key, page in result["starts"].items():
-            self.starts[key] = self.page + page - 1
-        self.page += result["pages"]
-        self.job = None
+        """Wait for the typesetting thread to typeset every batch given to it."""
+        self.batches.put(None)
+        self.typesetter.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def close(self) -> None:
+        """Stop typesetting (the compilation failed or was cancelled)."""
+        if self.typesetter.is_alive():
+            self.batches.put(None)
+            if self.job is not None and self.job.process.poll() is None:
+                self.job.process.kill()
+            self.typesetter.join()
 
     def _typeset(self) -> None:
-        """Start typesetting the items gathered so far (after the batch before them)."""
+        """Hand the items gathered so far to the typesetting thread, as the next batch."""
         if not self.items:
             return
-        self._wait()
         number = len(self.files) + 1
-        data = self._data("body", first_page=self.page, chapter=self.chapter, items=self.items)
+        data = self._data("body", chapter=self.chapter, items=self.items)
         data_file = self.workdir / f"{number:05d}.json"
         data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        self.job = typeset(self.TEMPLATE, data_file, self.workdir / f"{number:05d}.pdf")
-        self.files.append(self.job.output)
+        self.files.append(self.workdir / f"{number:05d}.pdf")
+        self.batches.put(number)
         self.items, self.quotes = [], 0
 
     def finish(self, destination, progress: Callable[[float, str], None]) -> None:
-        progress(0.95, gettext("Typesetting the PDF"))
+        progress(MEANWHILE_TO, gettext("Typesetting the PDF"))
         self._typeset()
         self._wait()
         context = self.front.context
@@ -430,7 +470,7 @@ class PdfWriter:
         data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         front = typeset(self.TEMPLATE, data_file, self.workdir / "front.pdf")
         front_pages = front.result()["pages"]
-        progress(0.98, gettext("Binding the PDF"))
+        progress(MEANWHILE_TO + 0.03, gettext("Binding the PDF"))
         self._bind(destination, front.output, front_pages)
 
     def _bind(self, destination, front: Path, front_pages: int) -> None:
@@ -499,34 +539,24 @@ class DocxWriter:
     def paragraph(self, text: str, style: str = "Normal", *, rtl: bool | None = None) -> None:
         """A paragraph in one of the document's styles (by name), its line breaks kept.
 
-        Written as XML and put before the body's final section properties: python-docx's own
-        add_paragraph looks the style up and the insertion point again for every paragraph,
-        which grows with the document (a 10,000-input report has hundreds of thousands).
+        Written straight to the body file as XML text: a 10,000-input report has hundreds of
+        thousands of paragraphs, and building each as python-docx elements first took most of
+        the DOCX's time.
         """
+        self._write_out()  # what python-docx holds (a table, a section break) comes first
         text = xml_safe(text)
         rtl = rtl if rtl is not None else (self.bidi or right_to_left(text))
-        paragraph = OxmlElement("w:p")
-        properties = OxmlElement("w:pPr")
-        style_element = OxmlElement("w:pStyle")
-        style_element.set(qn("w:val"), self.style_ids[style])
-        properties.append(style_element)
-        if rtl:
-            properties.append(OxmlElement("w:bidi"))
-        paragraph.append(properties)
-        run = OxmlElement("w:r")
-        if rtl:
-            run_properties = OxmlElement("w:rPr")
-            run_properties.append(OxmlElement("w:rtl"))
-            run.append(run_properties)
-        for number, line in enumerate(text.split("\n")):
-            if number:
-                run.append(OxmlElement("w:br"))
-            line_element = OxmlElement("w:t")
-            line_element.set(qn("xml:space"), "preserve")
-            line_element.text = line
-            run.append(line_element)
-        paragraph.append(run)
-        self.end.addprevious(paragraph)
+        lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(
+            xml_escape(line) for line in text.split("\n")
+        )
+        self.body_file.write(
+            (
+                f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids[style]}"/>'
+                f"{'<w:bidi/>' if rtl else ''}</w:pPr>"
+                f"<w:r>{'<w:rPr><w:rtl/></w:rPr>' if rtl else ''}"
+                f'<w:t xml:space="preserve">{lines}</w:t></w:r></w:p>'
+            ).encode()
+        )
 
     def heading(self, text: str, level: int) -> None:
         self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
@@ -725,31 +755,36 @@ def write_documents(
     pdf_file,
     docx_file,
     progress: Callable[[float, str], None],
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> None:
     """Write the report's HTML (a text file), PDF and DOCX (binary files) from one reading of
     the document; `progress(fraction, step)` is called after each part and at each step of
-    finishing the files (the PDF's last batches are typeset, then bound)."""
+    finishing the files. `meanwhile` is other work of the job, done while Typst typesets the
+    PDF's last batches (its progress is between MEANWHILE_FROM and MEANWHILE_TO)."""
     with (
         tempfile.TemporaryDirectory(prefix="gcm-report-") as workdir,
         tempfile.TemporaryFile() as docx_body,
     ):
-        writers = [HtmlWriter(html_file), PdfWriter(Path(workdir)), DocxWriter(docx_body)]
-        for part in document_parts(version=version, input_ids=input_ids, figures=figures):
-            if part.kind == "annex":
-                progress(0.9, gettext("Annex"))
-            for writer in writers:
-                writer.add(part)
-            if part.kind == "chapter":
-                # Half by quotes written, half by chapters: steady for few quotes and for many;
-                # the last tenth is for finishing the files.
-                by_quotes = (
-                    part.context["done"] / part.context["total"] if part.context["total"] else 1
-                )
-                by_chapters = part.context["objective"].number / 23
-                step = gettext("Chapter: %(objective)s") % {"objective": part.context["objective"]}
-                progress(0.9 * (by_quotes + by_chapters) / 2, step)
-        html_writer, pdf_writer, docx_writer = writers
-        html_writer.finish()
-        progress(0.92, gettext("Writing the DOCX"))
-        docx_writer.finish(docx_file)
-        pdf_writer.finish(pdf_file, progress)
+        html_writer = HtmlWriter(html_file)
+        pdf_writer = PdfWriter(Path(workdir))
+        docx_writer = DocxWriter(docx_body)
+        try:
+            for part in document_parts(version=version, input_ids=input_ids, figures=figures):
+                if part.kind == "annex":
+                    progress(CHAPTERS_TO, gettext("Annex"))
+                for writer in (html_writer, pdf_writer, docx_writer):
+                    writer.add(part)
+                if part.kind == "chapter":
+                    # Half by quotes written, half by chapters: steady for few quotes and many.
+                    context = part.context
+                    by_quotes = context["done"] / context["total"] if context["total"] else 1
+                    by_chapters = context["objective"].number / 23
+                    step = gettext("Chapter: %(objective)s") % {"objective": context["objective"]}
+                    progress(CHAPTERS_TO * (by_quotes + by_chapters) / 2, step)
+            html_writer.finish()
+            progress(CHAPTERS_TO + 0.02, gettext("Writing the DOCX"))
+            docx_writer.finish(docx_file)
+            meanwhile()
+            pdf_writer.finish(pdf_file, progress)
+        finally:
+            pdf_writer.close()

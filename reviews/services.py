@@ -24,7 +24,7 @@ from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
 from stakeholders.models import Country, Language, Region, StakeholderGroup
 
-from .documents import write_documents
+from .documents import MEANWHILE_FROM, MEANWHILE_TO, write_documents
 from .models import Report, ReportVersion
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,15 @@ CHUNK = 500
 # its worker.
 STALLED_AFTER = timedelta(minutes=10)
 # The share of the progress bar the documents take (the PDF takes most of the time).
-DOCUMENT_FROM, DOCUMENT_TO = 30, 97
+DOCUMENT_FROM, DOCUMENT_TO = 6, 97
+
+
+def _document_percent(fraction: float) -> int:
+    return DOCUMENT_FROM + int((DOCUMENT_TO - DOCUMENT_FROM) * fraction)
+
+
+# The CSV and the XLSX are written while Typst typesets the PDF's last batches.
+TABLES_FROM, TABLES_TO = _document_percent(MEANWHILE_FROM), _document_percent(MEANWHILE_TO)
 
 
 class CompilationCancelled(Exception):
@@ -274,7 +282,7 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
     """The CSV and the XLSX, from one pass over the inputs: each row goes to a temporary CSV
     file and to a write-only workbook (openpyxl streams its rows to disk), so memory stays flat
     whatever the number of inputs. The workbook then gets a sheet per summary table."""
-    _progress(version, 8, gettext("Writing the inputs"))
+    _progress(version, TABLES_FROM, gettext("Writing the inputs"))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Inputs"))
     sheet.append(_columns())
@@ -282,18 +290,17 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
         text = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(_columns())
-        for row in _rows(input_ids, version, 8, 24):
+        for row in _rows(input_ids, version, TABLES_FROM, TABLES_TO - 2):
             cells = [spreadsheet_safe(cell) for cell in row]
             writer.writerow(cells)
             sheet.append(cells)
-        _progress(version, 25, gettext("Saving the files"))
+        _progress(version, TABLES_TO - 1, gettext("Saving the files"))
         for title, rows in figures.items():
             table = workbook.create_sheet(title[:31])
             table.append([title, gettext("inputs")])
             for label, count in rows:
                 table.append([spreadsheet_safe(label), count])
         workbook.save(raw_xlsx)
-        _progress(version, 27, gettext("Storing the files"))
         text.flush()
         raw_csv.seek(0)
         version.csv_file.save("inputs.csv", File(raw_csv), save=False)
@@ -302,8 +309,9 @@ def _write_tables(version: ReportVersion, input_ids: list[int], figures: dict) -
         version.xlsx_file.save("inputs.xlsx", File(raw_xlsx), save=False)
 
 
-def _write_documents(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
-    """The document in HTML (the preview), PDF and DOCX, from one reading of the inputs."""
+def _write_files(version: ReportVersion, input_ids: list[int], figures: dict) -> None:
+    """The document in HTML (the preview), PDF and DOCX, from one reading of the inputs; the
+    CSV and the XLSX while Typst typesets the PDF's last batches."""
     with (
         tempfile.TemporaryFile() as raw_html,
         tempfile.TemporaryFile() as raw_pdf,
@@ -317,11 +325,8 @@ def _write_documents(version: ReportVersion, input_ids: list[int], figures: dict
             html_file=text,
             pdf_file=raw_pdf,
             docx_file=raw_docx,
-            progress=lambda fraction, step: _progress(
-                version,
-                DOCUMENT_FROM + int((DOCUMENT_TO - DOCUMENT_FROM) * fraction),
-                step,
-            ),
+            progress=lambda fraction, step: _progress(version, _document_percent(fraction), step),
+            meanwhile=lambda: _write_tables(version, input_ids, figures),
         )
         text.flush()
         _progress(version, DOCUMENT_TO, gettext("Storing the files"))
@@ -361,8 +366,7 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
             )
             _progress(version, 5, gettext("Counting the inputs"))
             figures = report_figures(Input.objects.filter(pk__in=input_ids))
-            _write_tables(version, input_ids, figures)
-            _write_documents(version, input_ids, figures)
+            _write_files(version, input_ids, figures)
     except CompilationCancelled:
         return _finish(version, ReportVersion.State.CANCELLED)
     except Exception as error:

@@ -3,6 +3,8 @@ progress, cancellation, failure, stalled workers, and who may compile or downloa
 
 import csv
 import io
+import os
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultations import services as consultations
-from reviews import services
+from reviews import documents, services
 from reviews.models import Report, ReportVersion
 from reviews.tasks import fail_stalled_reports
 from tests.consultations.factories import submitted_input
@@ -132,12 +134,16 @@ def test_the_step_names_each_chapter_in_the_requesters_language(call_with_inputs
     chapters = [step for step in steps if step.startswith("Chapitre : ")]
     # Every objective has its step, in order, the last one too; then the files are finished.
     assert [step.split(" : ")[1] for step in chapters] == [f"Objectif {n}" for n in range(1, 24)]
-    finishing = steps[steps.index(chapters[-1]) + 1 :]
-    assert finishing[:4] == [
+    # The CSV and the XLSX are written while Typst typesets the PDF.
+    finishing = [step for step in steps[steps.index(chapters[-1]) + 1 :] if " sur " not in step]
+    assert finishing == [
         "Annexe",
         "Écriture du DOCX",
+        "Écriture des contributions",
+        "Enregistrement des fichiers",
         "Composition du PDF",
         "Assemblage du PDF",
+        "Stockage des fichiers",
     ]
     version.refresh_from_db()
     assert version.state == ReportVersion.State.DONE
@@ -204,6 +210,56 @@ def test_a_failed_compilation_says_why_and_keeps_the_previous_version(
     assert good.state == ReportVersion.State.DONE and good.csv_file
     [notice] = mail.outbox
     assert "Report not compiled" in notice.subject
+
+
+def children_of_this_process() -> list[str]:
+    """The pids of this process's child processes (Typst's, while a PDF is typeset)."""
+    pids = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as children:
+            pids += children.read().split()
+    return pids
+
+
+def test_cancelling_while_the_pdf_is_typeset_stops_typst_too(call_with_inputs, monkeypatch):
+    monkeypatch.setattr(documents, "BATCH_QUOTES", 1)  # a batch in Typst at every part
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    version = ReportVersion.objects.create(report=report, number=1)
+    record = services._progress
+
+    def cancelled_at_objective_7(version, percent, step):
+        if "Objective 7:" in step:
+            ReportVersion.objects.filter(pk=version.pk).update(cancel_requested=True)
+        record(version, percent, step)
+
+    monkeypatch.setattr(services, "_progress", cancelled_at_objective_7)
+
+    services.report_version_compile(version_id=version.pk)
+
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.CANCELLED
+    assert not version.pdf_file and not version.csv_file
+    assert children_of_this_process() == []
+    assert not any(thread.name.startswith("typesetter") for thread in threading.enumerate())
+
+
+def test_a_pdf_that_typst_cannot_typeset_fails_the_version_with_typsts_message(
+    call_with_inputs, monkeypatch, tmp_path
+):
+    call, _inputs = call_with_inputs
+    broken = tmp_path / "report.typ"
+    broken.write_text('#let data = json(bytes(sys.inputs.data))\n#panic("no layout today")\n')
+    monkeypatch.setattr(documents.PdfWriter, "TEMPLATE", broken)
+    report = Report.objects.create(call=call, title="ECE review")
+    version = ReportVersion.objects.create(report=report, number=1)
+
+    services.report_version_compile(version_id=version.pk)
+
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.FAILED
+    assert "no layout today" in version.error
+    assert children_of_this_process() == []
 
 
 def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
