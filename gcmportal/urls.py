@@ -4,13 +4,42 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
+from consultations.api import views as consultations_api
 from consultations.views import HomeView
 from gcmportal.views import health
+from reviews.api import views as reviews_api
+from stakeholders.api import views as stakeholders_api
+
+# Route names start with "api-": the site's own pages have "call_list" and the like.
+api = DefaultRouter()
+api.include_root_view = False
+for prefix, viewset in {
+    "calls": consultations_api.CallViewSet,
+    "inputs": consultations_api.PublishedInputViewSet,
+    "objectives": consultations_api.ObjectiveViewSet,
+    "guiding-principles": consultations_api.GuidingPrincipleViewSet,
+    "stakeholder-groups": stakeholders_api.StakeholderGroupViewSet,
+    "regions": stakeholders_api.RegionViewSet,
+    "languages": stakeholders_api.LanguageViewSet,
+    "organisations": stakeholders_api.OrganisationViewSet,
+    "reviews": reviews_api.ReviewViewSet,
+    "reports": reviews_api.PublishedReportViewSet,
+}.items():
+    api.register(prefix, viewset, basename=f"api-{prefix}")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
+    path("api/v1/", include(api.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -3,11 +3,14 @@
 import django_filters
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import TranslatedChoiceField, cache_choices
 from .models import Country, Organisation, Region, StakeholderGroup
 
 
+@extend_schema_field(OpenApiTypes.INT)  # in the API: the id of the row chosen
 class TranslatedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = TranslatedChoiceField
 

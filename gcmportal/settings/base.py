@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API documentation's scripts, served by the portal
     "simple_history",
     "django_celery_beat",
     "stakeholders",
@@ -220,10 +222,41 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # Periodic jobs (digests, reminders) are schedules stored in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# --- Django REST framework (the API arrives with its own issue; defaults are safe now).
+# --- The REST API (/api/v1/): JSON only, one shape of error, throttled per IP and per user or
+# token (limits from the environment), documented by its OpenAPI 3 schema.
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["gcmportal.api.PerIpThrottle", "gcmportal.api.PerUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="120/min"),
+        "user": env.str("API_THROTTLE_USER", default="300/min"),
+    },
+    "EXCEPTION_HANDLER": "gcmportal.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GCM Stakeholder Portal API",
+    "DESCRIPTION": (
+        "Calls for inputs, published stakeholder inputs, reference lists, verified "
+        "organisations and published reports of the GCM Stakeholder Portal. Texts come in the "
+        "language asked for with Accept-Language (ar, zh-hans, en, fr, ru, es)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 SESSION_COOKIE_HTTPONLY = True
