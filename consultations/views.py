@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, OuterRef, Prefetch, Subquery
@@ -24,6 +25,7 @@ from gcmportal.ratelimits import limit_posts
 from gcmportal.typeset import reader_language, right_to_left, typeset_bytes
 
 from . import services
+from .exports import OPEN_DATA_COLUMNS
 from .filters import CallFilter, InputFilter
 from .forms import AttachmentForm, InputForm
 from .models import (
@@ -488,3 +490,34 @@ class InputDetailView(DetailView):
                 .first()
             )
         return context
+
+
+class OpenDataView(TemplateView):
+    """The open data: what can be downloaded, under which licence, and what every column
+    means (the data dictionary); and where the API and its guide are."""
+
+    template_name = "consultations/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "columns": [
+                {"name": name, "type": kind, "meaning": meaning}
+                for name, (kind, meaning) in OPEN_DATA_COLUMNS.items()
+            ],
+            "licence": settings.GCM_OPEN_DATA_LICENCE,
+            "calls": Call.objects.with_published_count().order_by("-closes_at", "pk"),
+        }
+
+
+class ApiGuideView(TemplateView):
+    """How to use the API, with examples in curl and Python on this portal's own address."""
+
+    template_name = "consultations/api_guide.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "api": self.request.build_absolute_uri("/api/v1/"),
+            "example_call": Call.objects.open().order_by("closes_at", "pk").first(),
+        }

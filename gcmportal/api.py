@@ -1,14 +1,21 @@
 """What every endpoint of the REST API (/api/v1/) shares: cursor pages, one JSON shape for
 errors, ETags for cheap polling, and throttles per IP, per user and per token."""
 
+import functools
 import hashlib
+from datetime import timedelta
 
+from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from gcmportal.errors import DomainError
 
 
 class CursorPage(CursorPagination):
@@ -30,6 +37,7 @@ ERROR_CODES = {
     status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
     status.HTTP_409_CONFLICT: "conflict",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_422_UNPROCESSABLE_ENTITY: "unprocessable",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
 
@@ -42,6 +50,15 @@ def api_exception_handler(error, context):
 
     if isinstance(error, Http404):
         error = exceptions.NotFound()  # the same words whatever was looked for
+    if isinstance(error, DomainError):
+        # What a service refuses, in the words the pages use: field by field when it says so
+        # (an input not ready to submit), else a conflict with the state of things.
+        problems = getattr(error, "problems", None)
+        if problems:
+            body = {"code": "invalid", "message": error.message, "fields": problems}
+            return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
+        body = {"code": "refused", "message": error.message}
+        return Response({"error": body}, status=status.HTTP_409_CONFLICT)
     response = exception_handler(error, context)
     if response is None:
         return None
@@ -103,4 +120,84 @@ class PerUserThrottle(UserRateThrottle):
             return None
         token = getattr(request.auth, "pk", None)
         ident = f"{request.user.pk}:{token}" if token else str(request.user.pk)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class WriteThrottle(UserRateThrottle):
+    """Writes (drafts, attachments, submissions), counted per user apart from reads."""
+
+    scope = "writes"
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+
+IDEMPOTENCY_KEPT = timedelta(hours=24)
+
+
+def idempotent(handler):
+    """Make a POST action safe to retry: sent with an Idempotency-Key header, the answer of the
+    request that was carried out is kept for a day and given again to the same request, which
+    is not carried out twice; the key sent with another request is refused. (A refused request
+    changed nothing, and may be sent again.)"""
+
+    @functools.wraps(handler)
+    def wrapped(view, request, *args, **kwargs):
+        from stakeholders.models import IdempotentRequest
+
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return handler(view, request, *args, **kwargs)
+        if len(key) > 200:
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": [gettext("Use a key of at most 200 characters.")]}
+            )
+        mine = IdempotentRequest.objects.filter(user=request.user)
+        mine.filter(created_at__lt=timezone.now() - IDEMPOTENCY_KEPT).delete()
+        kept = mine.filter(key=key).first()
+        if kept is None:
+            response = handler(view, request, *args, **kwargs)
+            if response.status_code >= 500:
+                return response
+            try:
+                with transaction.atomic():
+                    IdempotentRequest.objects.create(
+                        user=request.user,
+                        key=key,
+                        method=request.method,
+                        path=request.path,
+                        status_code=response.status_code,
+                        body=response.data,
+                    )
+                return response
+            except IntegrityError:  # the same key, sent twice at once: one answer for both
+                kept = mine.get(key=key)
+        if (kept.method, kept.path) != (request.method, request.path):
+            raise IdempotencyKeyReused
+        response = Response(kept.body, status=kept.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    return wrapped
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = _("This Idempotency-Key was already used for another request: use a new one.")
+
+
+class DownloadThrottle(SimpleRateThrottle):
+    """Whole downloads of the open data, counted per user or per IP address: a few a minute is
+    plenty when one download holds everything."""
+
+    scope = "downloads"
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}

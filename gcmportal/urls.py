@@ -7,7 +7,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from consultations.api import opendata
 from consultations.api import views as consultations_api
+from consultations.api import writing as consultations_writing
 from consultations.views import HomeView
 from gcmportal.views import health
 from reviews.api import views as reviews_api
@@ -27,13 +29,24 @@ for prefix, viewset in {
     "organisations": stakeholders_api.OrganisationViewSet,
     "reviews": reviews_api.ReviewViewSet,
     "reports": reviews_api.PublishedReportViewSet,
+    "my/inputs": consultations_writing.MyInputViewSet,
 }.items():
-    api.register(prefix, viewset, basename=f"api-{prefix}")
+    api.register(prefix, viewset, basename=f"api-{prefix.replace('/', '-')}")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("api/v1/", include(api.urls)),
+    path(
+        "api/v1/open-data/inputs.csv",
+        opendata.OpenDataCsvView.as_view(),
+        name="api-open-data-csv",
+    ),
+    path(
+        "api/v1/open-data/inputs.jsonl",
+        opendata.OpenDataJsonLinesView.as_view(),
+        name="api-open-data-jsonl",
+    ),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/v1/docs/",

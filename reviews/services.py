@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from openpyxl import Workbook
 
-from consultations.models import Answer, Input, Objective
+from consultations.exports import CHUNK, published_inputs_with_answers
+from consultations.models import Input, Objective
 from gcmportal.errors import DomainError
 from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
@@ -29,7 +30,6 @@ from .models import Report, ReportVersion
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 500
 # A running compilation shows a sign of life at least this often; one silent for longer lost
 # its worker.
 STALLED_AFTER = timedelta(minutes=10)
@@ -229,32 +229,10 @@ def _rows(input_ids: list[int], version: ReportVersion, start: int, end: int):
         Input.OnBehalf.ORGANISATION: gettext("organisation"),
         Input.OnBehalf.STATE: gettext("Member State"),
     }
-    for offset in range(0, len(input_ids), CHUNK):
-        chunk = input_ids[offset : offset + CHUNK]
-        inputs = (
-            Input.objects.published()
-            .filter(pk__in=chunk)
-            .select_related(
-                "call",
-                "language",
-                "author_group",
-                "author_country",
-                "organisation",
-                "state_country",
-                "author__profile",
-            )
-            .prefetch_related("objectives", "principles", "author_regions")
-            .order_by("reference")
-        )
-        answers: dict[int, list[Answer]] = {}
-        for answer in (
-            Answer.objects.filter(input__in=chunk)
-            .exclude(text="")
-            .select_related("question")
-            .order_by("input_id", "question__position", "question_id")
-        ):
-            answers.setdefault(answer.input_id, []).append(answer)
-        for input in inputs:
+    chunks = (input_ids[offset : offset + CHUNK] for offset in range(0, len(input_ids), CHUNK))
+    done = 0
+    for chunk in published_inputs_with_answers(chunks):
+        for input, answers in chunk:
             metadata = [
                 input.reference,
                 input.call.code,
@@ -268,9 +246,9 @@ def _rows(input_ids: list[int], version: ReportVersion, start: int, end: int):
                 ", ".join(str(o.number) for o in input.objectives.all()),
                 ", ".join(str(p) for p in input.principles.all()),
             ]
-            for answer in answers.get(input.pk, []):
+            for answer in answers:
                 yield [*metadata, answer.question.text, answer.text]
-        done = min(offset + CHUNK, len(input_ids))
+        done = min(done + CHUNK, len(input_ids))
         _progress(
             version,
             start + (end - start) * done // max(len(input_ids), 1),

@@ -399,3 +399,11 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(gettext("This is not your password."))
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=80,
+        help_text=_("Say what will use it, e.g. “Submissions from our case system”."),
+    )

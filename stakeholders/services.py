@@ -1,6 +1,8 @@
 """Writes for the stakeholders app."""
 
+import hashlib
 import re
+import secrets
 import unicodedata
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from notifications.services import email_from_template, notify
 
 from . import reference
 from .models import (
+    ApiToken,
     Country,
     FocalPoint,
     Invitation,
@@ -613,6 +616,16 @@ def account_export(*, user: User) -> dict:
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user)
         ],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "key_starts_with": t.prefix,
+                "created_at": when(t.created_at),
+                "last_used_at": when(t.last_used_at),
+                "revoked_at": when(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user)
+        ],
         "profile": None,
         "memberships": [
             {
@@ -708,6 +721,7 @@ def account_erase(*, user: User) -> User:
         Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()
         OutgoingEmail.objects.filter(recipient__iexact=old_email).delete()
         # A new (unusable) password invalidates every session of the account.
         user.email = f"erased-{user.pk}@erased.invalid"
@@ -719,3 +733,46 @@ def account_erase(*, user: User) -> User:
         user.groups.clear()
         user.user_permissions.clear()
     return user
+
+
+# --- Personal API tokens ----------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "gcm_"  # noqa: S105 -- what every key starts with, not a secret
+MAX_ACTIVE_API_TOKENS = 10
+
+
+def api_token_hash(key: str) -> str:
+    """The stored form of a key: a plain SHA-256 is enough for 256 random bits."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token for the user's own tools; returns it and its key, which is never shown
+    again (only its hash is kept)."""
+    name = name.strip()
+    if not name:
+        raise DomainError(gettext("Give the token a name, such as the tool that will use it."))
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)  # one token made at a time per user
+        active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        if active.filter(name__iexact=name).exists():
+            raise DomainError(gettext("You already have a token with this name."))
+        if active.count() >= MAX_ACTIVE_API_TOKENS:
+            raise DomainError(
+                gettext("You can have at most %(count)d tokens: revoke one you no longer use.")
+                % {"count": MAX_ACTIVE_API_TOKENS}
+            )
+        key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=user, name=name[:80], prefix=key[:12], key_hash=api_token_hash(key)
+        )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Stop a token working at once (its owner only); revoking twice is harmless."""
+    if token.user_id != by.pk:
+        raise DomainError(gettext("This token is not yours."))
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token

@@ -18,6 +18,12 @@ urlpatterns = [
         name="account_data_download",
     ),
     path("accounts/delete/", views.AccountDeleteView.as_view(), name="account_delete"),
+    path("accounts/api-tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:pk>/revoke/",
+        views.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
     path(

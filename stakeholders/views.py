@@ -23,13 +23,14 @@ from . import services
 from .filters import OrganisationFilter
 from .forms import (
     AccountDeleteForm,
+    ApiTokenForm,
     FocalPointForm,
     InvitationForm,
     JoinOrganisationForm,
     OrganisationForm,
     ProfileForm,
 )
-from .models import Membership, Organisation, Profile
+from .models import ApiToken, Membership, Organisation, Profile
 from .permissions import can_view_organisation, is_organisation_admin
 
 
@@ -453,3 +454,47 @@ class AccountDeleteView(LoginRequiredMixin, View):
                 return redirect("home")
         view = AccountDataView(request=request, kwargs={})
         return view.render_to_response(view.get_context_data(delete_form=form))
+
+
+@limit_posts("30/h")
+class ApiTokensView(LoginRequiredMixin, TemplateView):
+    """Personal API tokens: make one (its key is shown once, here), see when each was last
+    used, revoke one."""
+
+    template_name = "stakeholders/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ApiTokenForm())
+        context["tokens"] = ApiToken.objects.filter(user=self.request.user)
+        return context
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            token, key = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            form.add_error("name", error.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        response = self.render_to_response(
+            self.get_context_data(form=ApiTokenForm(), new_token=token, new_key=key)
+        )
+        response["Cache-Control"] = "no-store"  # the key must not stay in any cache
+        return response
+
+
+@limit_posts("60/h")
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+        services.api_token_revoke(token=token, by=request.user)
+        messages.success(
+            request, gettext("The token “%(name)s” is revoked.") % {"name": token.name}
+        )
+        return redirect("api_tokens")

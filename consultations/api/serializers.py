@@ -139,3 +139,87 @@ class PublishedInputSerializer(serializers.ModelSerializer):
 
     def get_web_url(self, input) -> str:
         return self.context["request"].build_absolute_uri(reverse("input_detail", args=[input.pk]))
+
+
+class MyAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["question", "text"]
+
+
+class MyAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+
+
+class MyInputSerializer(serializers.ModelSerializer):
+    """One of the signed-in user's inputs, whatever its state, as they may edit it: related
+    rows by id (from /api/v1/languages/, /objectives/, /guiding-principles/)."""
+
+    answers = MyAnswerSerializer(many=True, read_only=True)
+    attachments = MyAttachmentSerializer(many=True, read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Input
+        fields = [
+            "id",
+            "reference",
+            "call",
+            "state",
+            "version",
+            "language",
+            "objectives",
+            "principles",
+            "on_behalf",
+            "organisation",
+            "state_country",
+            "consent",
+            "answers",
+            "attachments",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "published_at",
+            "web_url",
+        ]
+        read_only_fields = fields
+
+    def get_web_url(self, input) -> str:
+        return self.context["request"].build_absolute_uri(reverse("input_edit", args=[input.pk]))
+
+
+class DraftStartSerializer(serializers.Serializer):
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
+
+
+class InputChangeSerializer(serializers.Serializer):
+    """What the author may change; fields left out stay as they are. Checked by the web page's
+    own form (consultations.forms.InputForm), then saved by the same service."""
+
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you last read: if the input changed since, nothing is saved.",
+    )
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        help_text="Answers by guiding question id.",
+    )
+    language = serializers.IntegerField(required=False, allow_null=True)
+    objectives = serializers.ListField(child=serializers.IntegerField(), required=False)
+    principles = serializers.ListField(child=serializers.IntegerField(), required=False)
+    on_behalf = serializers.ChoiceField(choices=Input.OnBehalf.choices, required=False)
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+    state_country = serializers.IntegerField(required=False, allow_null=True)
+    consent = serializers.ChoiceField(choices=Input.Consent.choices, required=False)
+
+
+class SubmittedSerializer(serializers.Serializer):
+    """Submission answered: the reference and where the receipt is."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    receipt_url = serializers.URLField()

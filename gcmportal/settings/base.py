@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # token (limits from the environment), documented by its OpenAPI 3 schema.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stakeholders.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -235,15 +236,24 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["gcmportal.api.PerIpThrottle", "gcmportal.api.PerUserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gcmportal.api.PerIpThrottle",
+        "gcmportal.api.PerUserThrottle",
+        "gcmportal.api.WriteThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="300/min"),
+        "writes": env.str("API_THROTTLE_WRITES", default="600/h"),
+        "downloads": env.str("API_THROTTLE_DOWNLOADS", default="30/h"),
     },
     "EXCEPTION_HANDLER": "gcmportal.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
+# The licence the open data (published inputs) is offered under, as the data dictionary says.
+GCM_OPEN_DATA_LICENCE = env.str("GCM_OPEN_DATA_LICENCE", default="CC-BY-4.0")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "GCM Stakeholder Portal API",
     "DESCRIPTION": (
