@@ -37,7 +37,7 @@ run: setup ## Set everything up and serve the portal at http://127.0.0.1:8000 (S
 	@echo "  Administration:         http://$(HOST):$(PORT)/en/admin/ (demo staff login above)"
 	@echo "  E-mails are saved as files under var/mail/ (open the newest to verify an account)."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 system-deps: ## Install Chromium, Redis and poppler from Debian when run as root and missing (browser, worker and PDF tests)
 	@if [ -x /usr/bin/chromium ] && command -v redis-server >/dev/null && command -v pdftotext >/dev/null; then \

@@ -65,7 +65,7 @@ def published_inputs_with_answers(
 OPEN_DATA_COLUMNS = {
     "reference": (_("text"), _("The input's reference, e.g. GCM-2026-ECE-000123: cite it.")),
     "call_id": (_("integer"), _("The call's id in the API (/api/v1/calls/).")),
-    "call_code": (_("text"), _("The call's code, e.g. ECE or IMRF2026.")),
+    "call_code": (_("text"), _("The call's code, e.g. ECE or IMRF.")),
     "submitted_at": (_("date and time"), _("When the input was submitted (ISO 8601, UTC).")),
     "published_at": (_("date and time"), _("When it was published (ISO 8601, UTC).")),
     "language": (_("code"), _("The language it is written in (ISO 639-1, e.g. ar, fr).")),

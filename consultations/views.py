@@ -23,6 +23,7 @@ from gcmportal.errors import DomainError
 from gcmportal.exports import xml_safe
 from gcmportal.ratelimits import limit_posts
 from gcmportal.typeset import reader_language, right_to_left, typeset_bytes
+from stakeholders.models import Language
 
 from . import services
 from .exports import OPEN_DATA_COLUMNS
@@ -516,8 +517,18 @@ class ApiGuideView(TemplateView):
     template_name = "consultations/api_guide.html"
 
     def get_context_data(self, **kwargs):
+        call = Call.objects.open().order_by("closes_at", "pk").first()
+        english = Language.objects.filter(code="en").first()
         return {
             **super().get_context_data(**kwargs),
             "api": self.request.build_absolute_uri("/api/v1/"),
-            "example_call": Call.objects.open().order_by("closes_at", "pk").first(),
+            # Real ids of this portal, so that the examples work when copied.
+            "example": {
+                "call": call.pk if call else 1,
+                "questions": list(call.questions.values_list("pk", flat=True)) if call else [1],
+                "objectives": list(
+                    Objective.objects.filter(number__in=(6, 7)).values_list("pk", flat=True)
+                ),
+                "language": english.pk if english else 1,
+            },
         }

@@ -51,12 +51,8 @@ def api_exception_handler(error, context):
     if isinstance(error, Http404):
         error = exceptions.NotFound()  # the same words whatever was looked for
     if isinstance(error, DomainError):
-        # What a service refuses, in the words the pages use: field by field when it says so
-        # (an input not ready to submit), else a conflict with the state of things.
-        problems = getattr(error, "problems", None)
-        if problems:
-            body = {"code": "invalid", "message": error.message, "fields": problems}
-            return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
+        # What a service refuses, in the words the pages use: a conflict with the state of
+        # things (the call is closed, the input was changed meanwhile...).
         body = {"code": "refused", "message": error.message}
         return Response({"error": body}, status=status.HTTP_409_CONFLICT)
     response = exception_handler(error, context)
@@ -201,3 +197,50 @@ class DownloadThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "For programs, e.g. not_found."},
+                "message": {"type": "string", "description": "For people, in their language."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "description": "What is wrong, field by field.",
+                },
+                "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Not valid: `error.fields` says what, field by field.",
+    "401": "No valid API token (or session) where one is needed.",
+    "403": "Not allowed.",
+    "404": "Not found (not yours, not published, or a page cursor that is not valid).",
+    "409": "Refused in the current state of things (e.g. the call is closed).",
+    "422": "The Idempotency-Key was already used for another request.",
+    "429": "Too many requests: wait as many seconds as the Retry-After header says.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """Schema postprocessing: every operation's error answers, in the one error shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["400", "404", "429"]  # 404: also a list's cursor that is not valid
+            if method != "get" or "/my/" in path:
+                codes += ["401", "403", "409", "422"]
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                answer = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
+                answer["content"] = {"application/json": {"schema": reference}}
+    return result

@@ -1,4 +1,5 @@
-"""Project-wide views: the answer to a request over a rate limit, and the health check."""
+"""Project-wide views: the answer to a request over a rate limit, "not found" (in the API's
+error shape under /api/), and the health check."""
 
 import uuid
 
@@ -8,9 +9,20 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import NotFound
 
 from gcmportal.celery import app as celery_app
+
+
+def page_not_found(request, exception=None):
+    """Not found: the site's page, or under /api/ the API's one error shape (an address that
+    is no endpoint, e.g. /api/v1/inputs/abc/)."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": str(NotFound.default_detail)}
+        return JsonResponse({"error": body}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def rate_limited(request, exception=None):

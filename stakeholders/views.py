@@ -463,11 +463,25 @@ class ApiTokensView(LoginRequiredMixin, TemplateView):
 
     template_name = "stakeholders/api_tokens.html"
 
+    # The new key waits in the session for the page the browser is sent to, which shows it
+    # once: reloading that page then posts nothing again.
+    SHOWN_ONCE = "api_token_shown_once"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ApiTokenForm())
         context["tokens"] = ApiToken.objects.filter(user=self.request.user)
         return context
+
+    def get(self, request, *args, **kwargs):
+        new = request.session.pop(self.SHOWN_ONCE, None)
+        context = self.get_context_data(**kwargs)
+        if new:
+            context["new_token"] = ApiToken.objects.filter(pk=new["id"], user=request.user).first()
+            context["new_key"] = new["key"] if context["new_token"] else None
+        response = self.render_to_response(context)
+        response["Cache-Control"] = "no-store"  # the key must not stay in any cache
+        return response
 
     def post(self, request):
         form = ApiTokenForm(request.POST)
@@ -480,11 +494,8 @@ class ApiTokensView(LoginRequiredMixin, TemplateView):
         except DomainError as error:
             form.add_error("name", error.message)
             return self.render_to_response(self.get_context_data(form=form))
-        response = self.render_to_response(
-            self.get_context_data(form=ApiTokenForm(), new_token=token, new_key=key)
-        )
-        response["Cache-Control"] = "no-store"  # the key must not stay in any cache
-        return response
+        request.session[self.SHOWN_ONCE] = {"id": token.pk, "key": key}
+        return redirect("api_tokens")
 
 
 @limit_posts("60/h")

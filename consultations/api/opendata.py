@@ -89,8 +89,6 @@ class OpenDataCsvView(OpenDataView):
                 description="One row per published input and answer, UTF-8 with a byte-order "
                 "mark; the columns are described at /en/open-data/.",
             ),
-            400: OpenApiResponse(description="A filter's value is not valid."),
-            429: OpenApiResponse(description="Too many downloads: see Retry-After."),
         },
     )
     def get(self, request):
@@ -120,8 +118,6 @@ class OpenDataJsonLinesView(OpenDataView):
                 description="One JSON object per line, per published input and answer; the "
                 "keys are described at /en/open-data/.",
             ),
-            400: OpenApiResponse(description="A filter's value is not valid."),
-            429: OpenApiResponse(description="Too many downloads: see Retry-After."),
         },
     )
     def get(self, request):

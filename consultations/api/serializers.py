@@ -40,7 +40,7 @@ class GuidingQuestionSerializer(serializers.ModelSerializer):
 
 class CallSerializer(serializers.ModelSerializer):
     status = serializers.CharField()
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     accepted_languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     questions = GuidingQuestionSerializer(many=True, read_only=True)
@@ -99,9 +99,9 @@ class PublishedInputSerializer(serializers.ModelSerializer):
 
     call = serializers.PrimaryKeyRelatedField(read_only=True)
     attribution = serializers.CharField(source="public_attribution")
-    language = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    language = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     stakeholder_group = serializers.SlugRelatedField(
-        source="author_group", slug_field="code", read_only=True
+        source="author_group", slug_field="code", read_only=True, allow_null=True
     )
     country = serializers.SerializerMethodField()
     regions = serializers.SlugRelatedField(

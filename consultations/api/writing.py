@@ -5,7 +5,7 @@ another user's input is not found."""
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -34,22 +34,17 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Any unique string: the same request sent again with it (a retry) is answered "
     "as the first time and not carried out twice.",
 )
-ERRORS = {
-    400: OpenApiResponse(description="Not valid: `error.fields` says what, field by field."),
-    401: OpenApiResponse(description="No valid API token or session."),
-    404: OpenApiResponse(description="No input of yours with this id."),
-    409: OpenApiResponse(description="Refused in this state (e.g. the call is closed)."),
-    429: OpenApiResponse(description="Too many requests: see the Retry-After header."),
-}
 
 
-def form_errors(form) -> dict[str, list[str]]:
-    """The web form's errors, named as the API's fields."""
-    errors: dict[str, list[str]] = {}
-    for field, messages in form.errors.items():
-        name = "answers" if field.startswith("answer_") else field
-        errors.setdefault(name or "non_field_errors", []).extend(messages)
-    return errors
+def api_field_errors(errors) -> dict[str, list[str]]:
+    """Messages by field of the web form (or of services.input_problems), named as the API's
+    fields: an answer's as `answers.<question id>`."""
+    named: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        if field.startswith("answer_"):
+            field = "answers." + field.removeprefix("answer_")
+        named.setdefault(field or "non_field_errors", []).extend(str(m) for m in messages)
+    return named
 
 
 class MyInputPage(CursorPage):
@@ -83,7 +78,7 @@ class MyInputViewSet(
 
     @extend_schema(
         request=DraftStartSerializer,
-        responses={201: MyInputSerializer, **ERRORS},
+        responses={201: MyInputSerializer},
         parameters=[IDEMPOTENCY_KEY],
         summary="Start a draft",
     )
@@ -98,7 +93,7 @@ class MyInputViewSet(
 
     @extend_schema(
         request=InputChangeSerializer,
-        responses={200: MyInputSerializer, **ERRORS},
+        responses={200: MyInputSerializer},
         summary="Change an input",
     )
     def partial_update(self, request, pk=None):
@@ -126,7 +121,7 @@ class MyInputViewSet(
             options=options,
         )
         if not form.is_valid():
-            raise exceptions.ValidationError(form_errors(form))
+            raise exceptions.ValidationError(api_field_errors(form.errors))
         input = services.input_save(input=input, by=request.user, **form.service_arguments())
         return self._answer(input)
 
@@ -149,7 +144,7 @@ class MyInputViewSet(
             data[f"answer_{question.pk}"] = answers.get(str(question.pk), "")
         return data
 
-    @extend_schema(responses={204: None, **ERRORS}, summary="Delete a draft")
+    @extend_schema(responses={204: None}, summary="Delete a draft")
     def destroy(self, request, pk=None):
         """Throw a draft away (a submitted input is withdrawn instead)."""
         services.input_delete_draft(input=self.get_object(), by=request.user)
@@ -157,7 +152,7 @@ class MyInputViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: SubmittedSerializer, **ERRORS},
+        responses={200: SubmittedSerializer},
         parameters=[IDEMPOTENCY_KEY],
         summary="Submit an input",
     )
@@ -166,7 +161,10 @@ class MyInputViewSet(
     def submit(self, request, pk=None):
         """Submit: the input gets its reference and you get a receipt by e-mail. What stops
         it comes back field by field. Submitting twice changes nothing."""
-        input = services.input_submit(input=self.get_object(), by=request.user)
+        try:
+            input = services.input_submit(input=self.get_object(), by=request.user)
+        except services.InputNotReady as error:
+            raise exceptions.ValidationError(api_field_errors(error.problems)) from error
         receipt = request.build_absolute_uri(reverse("input_receipt", args=[input.pk]))
         return Response(
             {
@@ -179,7 +177,7 @@ class MyInputViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: MyInputSerializer, **ERRORS},
+        responses={200: MyInputSerializer},
         parameters=[IDEMPOTENCY_KEY],
         summary="Withdraw an input",
     )
@@ -198,7 +196,7 @@ class MyInputViewSet(
                 "required": ["file"],
             }
         },
-        responses={201: MyAttachmentSerializer, **ERRORS},
+        responses={201: MyAttachmentSerializer},
         parameters=[IDEMPOTENCY_KEY],
         summary="Attach a file",
     )
@@ -210,7 +208,7 @@ class MyInputViewSet(
         input = self.get_object()
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise exceptions.ValidationError(form_errors(form))
+            raise exceptions.ValidationError(api_field_errors(form.errors))
         try:
             attachment = services.input_attach(
                 input=input, by=request.user, upload=form.cleaned_data["file"]
@@ -221,7 +219,7 @@ class MyInputViewSet(
             raise exceptions.ValidationError({"file": [error.message]}) from error
         return Response(MyAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None, **ERRORS}, summary="Remove an attachment")
+    @extend_schema(responses={204: None}, summary="Remove an attachment")
     @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment>\d+)")
     def detach(self, request, pk=None, attachment=None):
         """Remove one of the input's attachments while it may still be changed."""

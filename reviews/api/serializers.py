@@ -8,7 +8,9 @@ from reviews.views import PUBLIC_FORMATS
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(source="call.region", slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(
+        source="call.region", slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Review

@@ -36,7 +36,9 @@ class LanguageSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    stakeholder_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stakeholder_group = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     headquarters_country = serializers.SerializerMethodField()
     countries_of_operation = serializers.SerializerMethodField()
 

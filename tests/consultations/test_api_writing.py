@@ -127,7 +127,7 @@ def test_what_stops_a_submission_comes_back_field_by_field(api, call):
 
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
-    assert fields[f"answer_{question.pk}"] == ["This answer has 150 characters; the limit is 100."]
+    assert fields[f"answers.{question.pk}"] == ["This answer has 150 characters; the limit is 100."]
     assert "objectives" in fields
     assert Input.objects.get(pk=draft["id"]).state == Input.State.DRAFT
 

@@ -117,8 +117,13 @@ def test_the_data_dictionary_describes_every_column_and_links_each_calls_files(
 
 
 def test_the_api_guide_shows_examples_on_this_portals_address(client, inputs):
+    call, _made = inputs
+    question = call.questions.get()
+
     page = client.get("/fr/api-guide/").content.decode()
 
-    assert "http://testserver/api/v1/inputs/?call=" in page
+    assert f"http://testserver/api/v1/inputs/?call={call.pk}" in page
+    # The examples use this portal's own ids: copied, they work.
+    assert f'{{ "{question.pk}": "Our answer…" }}' in page
     assert "Idempotency-Key" in page and "Authorization: Bearer" in page
     assert 'lang="fr"' in page

@@ -104,3 +104,10 @@ def test_only_published_reports_are_listed_with_their_files(client, reference_da
     [csv_file] = row["files"]
     assert csv_file["format"] == "csv" and csv_file["size"] == len(b"reference\n")
     assert client.get(csv_file["url"]).status_code == 200
+
+
+def test_an_address_that_is_no_endpoint_answers_in_the_error_shape(client):
+    response = client.get("/api/v1/inputs/not-a-number/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
