@@ -24,6 +24,7 @@ from .models import (
     ApiToken,
     Country,
     FocalPoint,
+    IdempotentRequest,
     Invitation,
     Language,
     Membership,
@@ -722,6 +723,7 @@ def account_erase(*, user: User) -> User:
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user).delete()
+        IdempotentRequest.objects.filter(user=user).delete()  # answers may quote the user
         OutgoingEmail.objects.filter(recipient__iexact=old_email).delete()
         # A new (unusable) password invalidates every session of the account.
         user.email = f"erased-{user.pk}@erased.invalid"

@@ -3,10 +3,12 @@ and its documentation served by the portal itself, and the reference and directo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gcmportal.api import PerIpThrottle, PerUserThrottle
-from reviews.models import Report, ReportVersion
+from reviews.models import Report, ReportVersion, Review
 from tests.consultations.factories import CallFactory
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -111,3 +113,32 @@ def test_an_address_that_is_no_endpoint_answers_in_the_error_shape(client):
 
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/calls/", "/api/v1/organisations/", "/api/v1/reports/", "/api/v1/reviews/"],
+)
+def test_a_list_costs_the_same_queries_whatever_its_length(client, reference_data, path):
+    def make(count: int) -> None:
+        for _ in range(count):
+            call = CallFactory()
+            Review.objects.create(call=call, kind=Review.Kind.REGIONAL, year=2026)
+            OrganisationFactory()
+            report = Report.objects.create(call=call, title="A review")
+            version = ReportVersion.objects.create(
+                report=report, number=1, state=ReportVersion.State.DONE, published_at=timezone.now()
+            )
+            version.csv_file.save("inputs.csv", ContentFile(b"reference\n"), save=True)
+
+    def queries() -> int:
+        client.get(path)  # the filters' reference lists are cached from here on
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    make(1)
+    few = queries()
+    make(4)
+
+    assert queries() == few

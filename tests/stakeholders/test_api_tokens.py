@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from stakeholders import services
-from stakeholders.models import ApiToken
+from stakeholders.models import ApiToken, IdempotentRequest
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,12 +86,16 @@ def test_a_malformed_authorization_header_says_what_is_expected(client):
     assert "Bearer" in response.json()["error"]["message"]
 
 
-def test_erasing_the_account_deletes_its_tokens(client):
+def test_erasing_the_account_deletes_its_tokens_and_kept_answers(client):
     user = UserFactory()
     _token, key = services.api_token_create(user=user, name="Script")
+    IdempotentRequest.objects.create(
+        user=user, key="k", method="POST", path="/api/v1/my/inputs/", status_code=201, body={}
+    )
 
     services.account_erase(user=user)
 
     assert not ApiToken.objects.filter(user=user).exists()
+    assert not IdempotentRequest.objects.filter(user=user).exists()
     response = client.get("/api/v1/my/inputs/", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 401
