@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages clean
+.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -83,6 +83,13 @@ worker: install ## A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.
 
 beat: install ## Celery beat, the scheduler of periodic tasks (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A gcmportal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+backup: install ## Back up the database and the media files into a new folder under BACKUP_DIR (var/backups)
+	$(PY) manage.py backup --to $${BACKUP_DIR:-var/backups}
+
+restore: install ## Restore a backup (stop web and workers first): make restore FROM=var/backups/gcm-backup-…
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=var/backups/gcm-backup-…"; exit 2; }
+	$(PY) manage.py restore --from "$(FROM)" --yes
 
 clean: ## Remove the virtual environment and everything under var/ (database, mail, media)
 	rm -rf $(VENV) var

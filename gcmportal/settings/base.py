@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # the API documentation's scripts, served by the portal
     "simple_history",
     "django_celery_beat",
+    "gcmportal.apps.PortalConfig",
     "stakeholders",
     "consultations",
     "reviews",
