@@ -33,6 +33,6 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("accounts/inputs/", views.MyInputsView.as_view(), name="my_inputs"),
-    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
+    path("open-data/", views.OpenDataPageView.as_view(), name="open_data"),
     path("api-guide/", views.ApiGuideView.as_view(), name="api_guide"),
 ]

@@ -493,7 +493,7 @@ class InputDetailView(DetailView):
         return context
 
 
-class OpenDataView(TemplateView):
+class OpenDataPageView(TemplateView):
     """The open data: what can be downloaded, under which licence, and what every column
     means (the data dictionary); and where the API and its guide are."""
 
