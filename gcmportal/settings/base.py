@@ -298,7 +298,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Browser features the portal never uses are switched off; passkeys (WebAuthn) stay for staff.
+# Browser features the portal never uses are switched off.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "camera": [],
@@ -308,8 +308,6 @@ PERMISSIONS_POLICY = {
     "microphone": [],
     "payment": [],
     "usb": [],
-    "publickey-credentials-create": ["self"],
-    "publickey-credentials-get": ["self"],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
