@@ -62,7 +62,7 @@ def api_exception_handler(error, context):
     detail = response.data
     if isinstance(error, exceptions.ValidationError) and isinstance(detail, dict):
         body["message"] = gettext("Some fields are not valid: see the messages by field.")
-        body["fields"] = {field: [str(m) for m in messages] for field, messages in detail.items()}
+        body["fields"] = dict(_field_messages(detail))
     elif isinstance(detail, dict) and "detail" in detail:
         body["message"] = str(detail["detail"])
         body["code"] = getattr(detail["detail"], "code", None) or body["code"]
@@ -74,6 +74,22 @@ def api_exception_handler(error, context):
         body["retry_after"] = int(error.wait)  # as the Retry-After header says
     response.data = {"error": body}
     return response
+
+
+def _field_messages(detail, prefix: str = ""):
+    """(field, messages) pairs of a validation error, nested fields named with dots (the
+    answer to question 41: `answers.41`; the second objective: `objectives.1`)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from _field_messages(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(detail, list) and detail and all(isinstance(d, str) for d in detail):
+        yield prefix or "non_field_errors", [str(message) for message in detail]
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if value:
+                yield from _field_messages(value, f"{prefix}.{index}")
+    else:
+        yield prefix or "non_field_errors", [str(detail)]
 
 
 class ConditionalGetMixin:

@@ -234,3 +234,18 @@ def test_without_a_token_writing_needs_authentication(client, call):
 
     assert response.status_code in (401, 403)
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_nested_mistakes_are_named_by_their_place(api, call):
+    draft = api.post("/api/v1/my/inputs/", {"call": call.pk}).json()
+
+    response = api.patch(
+        f"/api/v1/my/inputs/{draft['id']}/",
+        {"objectives": [6, "six"], "answers": {"12": ["a list"]}},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "objectives.1": ["A valid integer is required."],
+        "answers.12": ["Not a valid string."],
+    }
