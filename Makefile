@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore clean
+.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore production clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ worker: install ## A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.
 
 beat: install ## Celery beat, the scheduler of periodic tasks (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A gcmportal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+production: install messages ## The portal as in production on this machine: https://127.0.0.1:8443 (gunicorn, PostgreSQL, Redis, worker, beat)
+	ops/production-locally
 
 backup: install ## Back up the database and the media files into a new folder under BACKUP_DIR (var/backups)
 	$(PY) manage.py backup --to $${BACKUP_DIR:-var/backups}
