@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from consultations import services
 from consultations.models import Attachment
-from tests.consultations.factories import submitted_input
+from tests.consultations.factories import (
+    AuthorFactory,
+    CallFactory,
+    GuidingQuestionFactory,
+    submitted_input,
+)
 from tests.factories import PASSWORD, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +121,21 @@ def test_mass_sign_up_from_one_address_is_stopped(client, reference_data):
 
     assert 429 in statuses
     assert statuses.index(429) <= 10
+
+
+def test_script_in_text_written_by_staff_is_escaped_too(client, reference_data):
+    call = CallFactory(title=SCRIPT)
+    GuidingQuestionFactory(call=call, text=SCRIPT, help_text=SCRIPT)
+    author = AuthorFactory()
+    draft = services.input_create_draft(call=call, author=author)
+    client.force_login(author)
+
+    pages = [
+        client.get(reverse("call_detail", args=[call.pk])).content.decode(),
+        client.get(reverse("input_edit", args=[draft.pk])).content.decode(),
+    ]
+
+    for page in pages:
+        assert SCRIPT not in page
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+        assert "&amp;lt;" not in page  # escaped once: people read what was typed
