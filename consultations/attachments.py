@@ -1,7 +1,9 @@
 """What an uploaded attachment really is, judged by its content (never by its name)."""
 
+import re
 import zipfile
 
+import pypdf
 from django.utils.translation import gettext
 
 from gcmportal.errors import DomainError
@@ -42,6 +44,47 @@ def _office_document(upload) -> tuple[str, str]:
     raise _refuse()
 
 
+# PDF actions that run by themselves or reach outside the document.
+ACTIVE_PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE"}
+# The same, as they read in the file's bytes (those outside compressed object streams).
+ACTIVE_PDF_NAMES = re.compile(rb"/(JavaScript|JS|Launch|ImportData|SubmitForm|GoToE)\b")
+
+
+def _active_action(action) -> bool:
+    action = action.get_object() if action is not None else None
+    return bool(action) and (action.get("/S") in ACTIVE_PDF_ACTIONS or "/JS" in action)
+
+
+def _pdf_runs_something(upload) -> bool:
+    """Whether a PDF carries scripts or actions that run by themselves: on opening (catalog),
+    on a page, in an annotation or a form field, or in its document-level JavaScript."""
+    upload.seek(0)
+    if ACTIVE_PDF_NAMES.search(upload.read()):
+        return True
+    upload.seek(0)
+    try:
+        reader = pypdf.PdfReader(upload, strict=False)
+        catalog = reader.trailer["/Root"]
+        if "/AA" in catalog or _active_action(catalog.get("/OpenAction")):
+            return True
+        if "/JavaScript" in (catalog.get("/Names") or {}):
+            return True
+        for page in reader.pages:
+            if "/AA" in page:
+                return True
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                if "/AA" in annotation or _active_action(annotation.get("/A")):
+                    return True
+    except (pypdf.errors.PyPdfError, KeyError, TypeError, ValueError, AttributeError):
+        # A file pypdf cannot follow may still open in a reader: its bytes were checked above,
+        # and attachments are served in a sandbox.
+        return False
+    finally:
+        upload.seek(0)
+    return False
+
+
 def attachment_kind(upload) -> tuple[str, str]:
     """(extension, content type) of an uploaded file, from its bytes; DomainError otherwise."""
     if upload.size > MAX_ATTACHMENT_BYTES:
@@ -55,6 +98,13 @@ def attachment_kind(upload) -> tuple[str, str]:
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
+        if _pdf_runs_something(upload):
+            raise DomainError(
+                gettext(
+                    "This PDF contains scripts or actions that run by themselves. Save it "
+                    "without them (for example, print it to a new PDF) and attach it again."
+                )
+            )
         return PDF
     if head.startswith(b"PK\x03\x04"):
         kind = _office_document(upload)

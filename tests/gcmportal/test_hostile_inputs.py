@@ -2,14 +2,26 @@
 pages and e-mails, awkward Unicode kept intact, path-traversal file names defused, open
 redirects refused, forged requests refused, guessing passwords and mass sign-up stopped."""
 
+import io
+import zlib
+
+import pypdf
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
 
 from consultations import services
 from consultations.models import Attachment
+from gcmportal.errors import DomainError
 from tests.consultations.factories import (
     AuthorFactory,
     CallFactory,
@@ -139,3 +151,115 @@ def test_script_in_text_written_by_staff_is_escaped_too(client, reference_data):
         assert SCRIPT not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
         assert "&amp;lt;" not in page  # escaped once: people read what was typed
+
+
+def _pdf_with(action: dict, *, on: str) -> bytes:
+    """A one-page PDF whose catalog ("open") or page annotation ("link") carries `action`."""
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    action = DictionaryObject(
+        {
+            NameObject(key): value if not isinstance(value, str) else _pdf_value(value)
+            for key, value in action.items()
+        }
+    )
+    if on == "open":
+        writer._root_object[NameObject("/OpenAction")] = action
+    else:
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([FloatObject(0)] * 4),
+                NameObject("/A"): action,
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _pdf_value(value: str):
+    return NameObject(value) if value.startswith("/") else TextStringObject(value)
+
+
+@pytest.mark.parametrize(
+    ("action", "on"),
+    [
+        ({"/S": "/JavaScript", "/JS": "app.alert(1)"}, "open"),
+        ({"/S": "/Launch", "/F": "cmd.exe"}, "link"),
+    ],
+)
+def test_a_pdf_that_runs_something_by_itself_is_refused(reference_data, action, on):
+    input = submitted_input()
+    upload = SimpleUploadedFile("report.pdf", _pdf_with(action, on=on), "application/pdf")
+
+    with pytest.raises(DomainError, match="scripts or actions that run by themselves"):
+        services.input_attach(input=input, by=input.author, upload=upload)
+
+    assert not Attachment.objects.exists()
+
+
+def test_a_plain_pdf_is_accepted(reference_data):
+    input = submitted_input()
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 200)
+    output = io.BytesIO()
+    writer.write(output)
+
+    services.input_attach(
+        input=input,
+        by=input.author,
+        upload=SimpleUploadedFile("plain.pdf", output.getvalue(), "application/pdf"),
+    )
+
+    assert Attachment.objects.get().content_type == "application/pdf"
+
+
+def _pdf_with_script_in_an_object_stream() -> bytes:
+    """A PDF whose opening action (JavaScript) lies in a compressed object stream, so that no
+    telling name appears in the file's bytes: only reading the PDF finds it."""
+    header, action = b"4 0 ", b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    packed = zlib.compress(header + action)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        5: b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    }
+    body, offsets = b"%PDF-1.7\n", {}
+    for number, content in objects.items():
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    offsets[6] = len(body)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
+    for number in range(1, 7):
+        if number == 4:  # in object stream 5, at index 0
+            rows.append(b"\x02" + (5).to_bytes(4, "big") + (0).to_bytes(2, "big"))
+        else:
+            rows.append(b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00")
+    table = b"".join(rows)
+    body += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(table)
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[6]
+    )
+    return body
+
+
+def test_a_script_hidden_in_a_compressed_object_stream_is_found(reference_data):
+    content = _pdf_with_script_in_an_object_stream()
+    assert b"JavaScript" not in content and b"/JS" not in content
+    input = submitted_input()
+
+    with pytest.raises(DomainError, match="scripts or actions that run by themselves"):
+        services.input_attach(
+            input=input,
+            by=input.author,
+            upload=SimpleUploadedFile("hidden.pdf", content, "application/pdf"),
+        )
