@@ -28,7 +28,15 @@ from tests.consultations.factories import (
     GuidingQuestionFactory,
     submitted_input,
 )
-from tests.factories import PASSWORD, ModeratorFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +271,31 @@ def test_a_script_hidden_in_a_compressed_object_stream_is_found(reference_data):
             by=input.author,
             upload=SimpleUploadedFile("hidden.pdf", content, "application/pdf"),
         )
+
+
+def test_script_in_names_people_give_is_escaped_on_pages_and_in_the_admin(
+    client, reference_data, settings
+):
+    settings.GCM_STAFF_MFA_REQUIRED = False
+    organisation = OrganisationFactory(name=SCRIPT, description=SCRIPT)
+    author = ProfileFactory(display_name=SCRIPT).user
+    MembershipFactory(user=author, organisation=organisation)
+    input = submitted_input(author=author, on_behalf="organisation", organisation=organisation)
+    services.input_approve(input=input, by=ModeratorFactory())
+    pages = [
+        client.get(reverse("organisation_list")),
+        client.get(reverse("organisation_detail", args=[organisation.pk])),
+        client.get(reverse("input_detail", args=[input.pk])),
+    ]
+    client.force_login(StaffFactory())
+    pages += [
+        client.get(reverse("admin:consultations_input_changelist"), {"state": "approved"}),
+        client.get(reverse("admin:stakeholders_organisation_changelist")),
+        client.get(reverse("admin:stakeholders_organisation_change", args=[organisation.pk])),
+    ]
+
+    for response in pages:
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        page = response.content.decode()
+        assert SCRIPT not in page, response.request["PATH_INFO"]
+        assert "&lt;script&gt;" in page, response.request["PATH_INFO"]
