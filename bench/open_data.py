@@ -38,7 +38,7 @@ def download(path: str, query: dict) -> dict:
     django.setup()
     from django.test import Client
 
-    from gcmportal.api import DownloadThrottle
+    from gcmportal.throttles import DownloadThrottle
 
     DownloadThrottle.THROTTLE_RATES["downloads"] = "100000/min"
     client = Client(HTTP_HOST="127.0.0.1")

@@ -1,5 +1,6 @@
 """What every endpoint of the REST API (/api/v1/) shares: cursor pages, one JSON shape for
-errors, ETags for cheap polling, and throttles per IP, per user and per token."""
+errors, ETags for cheap polling, public read-only viewsets, Idempotency-Key, and the error
+answers the schema documents (the throttles are in gcmportal.throttles)."""
 
 import functools
 import hashlib
@@ -10,10 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, status, viewsets
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.views import exception_handler
 
 from gcmportal.errors import DomainError
 
@@ -45,9 +47,6 @@ ERROR_CODES = {
 def api_exception_handler(error, context):
     """Every error as {"error": {"code", "message", "fields"?}}: a code for programs, a message
     for people (in the language the request asked for), and field by field what was wrong."""
-    # Imported here: rest_framework.views reads the throttle classes of this module.
-    from rest_framework.views import exception_handler
-
     if isinstance(error, Http404):
         error = exceptions.NotFound()  # the same words whatever was looked for
     if isinstance(error, DomainError):
@@ -115,35 +114,10 @@ class ConditionalGetMixin:
         return response
 
 
-class PerIpThrottle(AnonRateThrottle):
-    """Requests without an account, counted per client IP address."""
+class PublicReadViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Lists and details anyone may read, without an account, each with its ETag."""
 
-    scope = "anonymous"
-
-
-class PerUserThrottle(UserRateThrottle):
-    """Requests with an account (session or token), counted per user; each personal API token
-    has its own count, so one script cannot use up the owner's other tools."""
-
-    scope = "user"
-
-    def get_cache_key(self, request, view):
-        if not request.user or not request.user.is_authenticated:
-            return None
-        token = getattr(request.auth, "pk", None)
-        ident = f"{request.user.pk}:{token}" if token else str(request.user.pk)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class WriteThrottle(UserRateThrottle):
-    """Writes (drafts, attachments, submissions), counted per user apart from reads."""
-
-    scope = "writes"
-
-    def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return super().allow_request(request, view)
+    permission_classes = [AllowAny]
 
 
 IDEMPOTENCY_KEPT = timedelta(hours=24)
@@ -199,20 +173,6 @@ class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
     default_detail = _("This Idempotency-Key was already used for another request: use a new one.")
-
-
-class DownloadThrottle(SimpleRateThrottle):
-    """Whole downloads of the open data, counted per user or per IP address: a few a minute is
-    plenty when one download holds everything."""
-
-    scope = "downloads"
-
-    def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 ERROR_SCHEMA = {

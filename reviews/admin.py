@@ -160,7 +160,7 @@ class ReportAdmin(TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
                 state__in=[ReportVersion.State.QUEUED, ReportVersion.State.RUNNING]
             )
             extra["latest_done"] = report.versions.filter(state=ReportVersion.State.DONE).first()
-            extra["published"] = report.versions.filter(published_at__isnull=False).first()
+            extra["published"] = report.versions.published().first()
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def _report(self, request, pk) -> Report:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import ReportVersionQuerySet
+
 
 class Review(models.Model):
     """A regional review (one regional commission, a year) or an IMRF edition (global).
@@ -173,6 +175,8 @@ class ReportVersion(models.Model):
         "csv": ("csv_file", "text/csv; charset=utf-8"),
         "html": ("html_file", "text/html; charset=utf-8"),
     }
+
+    objects = ReportVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "-number"]

@@ -136,17 +136,15 @@ def report_unpublish(*, report: Report, by) -> None:
     """Take the report off the public pages (its files stay available to staff)."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if not report.versions.filter(published_at__isnull=False).update(
-            published_at=None, published_by=None
-        ):
+        if not report.versions.published().update(published_at=None, published_by=None):
             raise DomainError(gettext("This report is not published."))
 
 
 def published_report_versions(call):
     """The published version of every report on a call (or on its review), newest first."""
     return (
-        ReportVersion.objects.filter(published_at__isnull=False)
-        .filter(Q(report__call=call) | Q(report__review__call=call))
+        ReportVersion.objects.published()
+        .of_call(call)
         .select_related("report")
         .order_by("-published_at")
     )

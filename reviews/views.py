@@ -32,6 +32,6 @@ class PublishedReportFileView(View):
         if file_format not in PUBLIC_FORMATS:
             raise Http404
         version = get_object_or_404(
-            ReportVersion.objects.select_related("report"), pk=pk, published_at__isnull=False
+            ReportVersion.objects.published().select_related("report"), pk=pk
         )
         return report_file_response(version, file_format)

@@ -17,8 +17,8 @@ from rest_framework.permissions import AllowAny
 
 from consultations.exports import OPEN_DATA_COLUMNS, open_data_records
 from consultations.models import Input
-from gcmportal.api import DownloadThrottle
 from gcmportal.exports import csv_download
+from gcmportal.throttles import DownloadThrottle
 
 from .views import PublishedInputFilter
 

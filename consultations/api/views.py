@@ -4,13 +4,11 @@ inputs: the web pages' filters, cursor pages, a constant number of queries per p
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import AllowAny
 
 from consultations.filters import CallFilter, InputFilter
 from consultations.models import Answer, Call, GuidingPrinciple, Input, Objective
-from gcmportal.api import ConditionalGetMixin, CursorPage
+from gcmportal.api import CursorPage, PublicReadViewSet
 from stakeholders.filters import TranslatedModelChoiceFilter
 
 from .serializers import (
@@ -20,13 +18,11 @@ from .serializers import (
     PublishedInputSerializer,
 )
 
-
-class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+# The site's filter sets, and ordering by the fields each list names.
+FILTERED_AND_ORDERED = [DjangoFilterBackend, OrderingFilter]
 
 
-class ObjectiveViewSet(ReadOnlyViewSet):
+class ObjectiveViewSet(PublicReadViewSet):
     """The GCM's 23 objectives, with their IMRF cluster."""
 
     queryset = Objective.objects.with_cluster().order_by("number")
@@ -35,7 +31,7 @@ class ObjectiveViewSet(ReadOnlyViewSet):
     filter_backends = []
 
 
-class GuidingPrincipleViewSet(ReadOnlyViewSet):
+class GuidingPrincipleViewSet(PublicReadViewSet):
     """The GCM's 10 guiding principles."""
 
     queryset = GuidingPrinciple.objects.order_by("number")
@@ -48,11 +44,12 @@ class CallPage(CursorPage):
     ordering = "-closes_at"
 
 
-class CallViewSet(ReadOnlyViewSet):
+class CallViewSet(PublicReadViewSet):
     """Calls for inputs (thematic consultations, regional reviews, IMRF), with their guiding
     questions; filtered as on the calls page."""
 
     serializer_class = CallSerializer
+    filter_backends = FILTERED_AND_ORDERED
     filterset_class = CallFilter
     pagination_class = CallPage
     ordering_fields = ["closes_at", "opens_at"]
@@ -78,11 +75,12 @@ class InputPage(CursorPage):
     ordering = "-published_at"
 
 
-class PublishedInputViewSet(ReadOnlyViewSet):
+class PublishedInputViewSet(PublicReadViewSet):
     """Published inputs with their answers, tags and attachments, attributed exactly as their
     authors consented; filtered as on the inputs page. Other inputs are not found."""
 
     serializer_class = PublishedInputSerializer
+    filter_backends = FILTERED_AND_ORDERED
     filterset_class = PublishedInputFilter
     pagination_class = InputPage
     ordering_fields = ["published_at", "submitted_at"]

@@ -241,9 +241,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "gcmportal.api.PerIpThrottle",
-        "gcmportal.api.PerUserThrottle",
-        "gcmportal.api.WriteThrottle",
+        "gcmportal.throttles.PerIpThrottle",
+        "gcmportal.throttles.PerUserThrottle",
+        "gcmportal.throttles.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="120/min"),

@@ -1,6 +1,7 @@
 """What the API says of reviews (regional, IMRF) and of published reports."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reviews.models import ReportVersion, Review
@@ -59,6 +60,7 @@ class PublishedReportSerializer(serializers.ModelSerializer):
         path = reverse("report_download", args=[version.pk, file_format])
         return {"format": file_format, "url": request.build_absolute_uri(path), "size": stored.size}
 
+    @extend_schema_field(ReportFileSerializer(many=True))
     def get_files(self, version) -> list[dict]:
         request = self.context["request"]
         return [

@@ -1,10 +1,8 @@
 """Read endpoints of the reference lists and of the directory of verified organisations."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
-from rest_framework.permissions import AllowAny
 
-from gcmportal.api import ConditionalGetMixin, CursorPage
+from gcmportal.api import CursorPage, PublicReadViewSet
 from stakeholders.filters import OrganisationFilter
 from stakeholders.models import Language, Organisation, Region, StakeholderGroup
 
@@ -16,8 +14,7 @@ from .serializers import (
 )
 
 
-class ReferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
+class ReferenceViewSet(PublicReadViewSet):
     pagination_class = None
 
 
@@ -46,10 +43,9 @@ class OrganisationPage(CursorPage):
     ordering = "name"
 
 
-class OrganisationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(PublicReadViewSet):
     """Organisations verified by staff (the public directory), filtered as on its page."""
 
-    permission_classes = [AllowAny]
     serializer_class = OrganisationSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = OrganisationFilter

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gcmportal.api import PerIpThrottle, PerUserThrottle
+from gcmportal.throttles import PerIpThrottle, PerUserThrottle
 from reviews.models import Report, ReportVersion, Review
 from tests.consultations.factories import CallFactory
 from tests.factories import OrganisationFactory, UserFactory

@@ -11,7 +11,7 @@ import pytest
 
 from consultations import services
 from consultations.services import reference_data_load
-from gcmportal.api import PerIpThrottle
+from gcmportal.throttles import PerIpThrottle
 from stakeholders.services import api_token_create
 from tests.consultations.factories import AuthorFactory, CallFactory, submitted_input
 from tests.factories import ModeratorFactory
