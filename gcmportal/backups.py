@@ -5,11 +5,9 @@ storage works), with a manifest of checksums; and their restore, checked against
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
-import tempfile
 from pathlib import Path
 
 from django.core.files.base import File
@@ -128,10 +126,14 @@ def backup_restore(*, source: Path) -> dict:
             capture_output=True,
         )
     else:
-        target = connection.settings_dict["NAME"]
-        with tempfile.NamedTemporaryFile(dir=Path(target).parent, delete=False) as copy:
-            shutil.copyfileobj(database.open("rb"), copy)
-        os.replace(copy.name, target)
+        # Through SQLite itself, not by replacing the file: a write-ahead log left beside the
+        # old file would be replayed onto the restored one.
+        source_db = sqlite3.connect(database)
+        target_db = sqlite3.connect(connection.settings_dict["NAME"])
+        with target_db:
+            source_db.backup(target_db)
+        source_db.close()
+        target_db.close()
     restored = 0
     with tarfile.open(source / manifest["media"]["file"], "r:gz") as archive:
         for member in archive:
