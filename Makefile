@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore production clean
+.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore production bench-load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP) ## Create the virtual environment and install the pinned dependencies
 
 messages: $(STAMP) ## Compile the translations (needs GNU gettext's msgfmt)
-	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var -v0
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=.venv-load --ignore=var -v0
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --no-input -v0
@@ -76,7 +76,7 @@ check-deploy: install ## Django's deployment checks against the production setti
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 makemessages: install ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
-	$(PY) manage.py makemessages --no-obsolete --ignore=$(VENV) --ignore=var -l ar -l zh_Hans -l fr -l ru -l es
+	$(PY) manage.py makemessages --no-obsolete --ignore=$(VENV) --ignore=.venv-load --ignore=var -l ar -l zh_Hans -l fr -l ru -l es
 
 worker: install ## A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
 	$(BIN)/celery -A gcmportal worker --loglevel=INFO
@@ -94,5 +94,9 @@ restore: install ## Restore a backup (stop web and workers first): make restore 
 	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=var/backups/gcm-backup-…"; exit 2; }
 	$(PY) manage.py restore --from "$(FROM)" --yes
 
+bench-load: install ## Load benchmark against `TRUSTED_PROXY_COUNT=1 make production` (50, 100, 200 users; locust in .venv-load)
+	test -x .venv-load/bin/locust || { $(PYTHON) -m venv .venv-load && .venv-load/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt; }
+	TRUSTED_PROXY_COUNT=1 ops/production-locally python bench/load.py $(ARGS)
+
 clean: ## Remove the virtual environment and everything under var/ (database, mail, media)
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .venv-load var

@@ -11,7 +11,7 @@ from consultations.api import opendata
 from consultations.api import views as consultations_api
 from consultations.api import writing as consultations_writing
 from consultations.views import HomeView
-from gcmportal.views import health
+from gcmportal.views import alive, health
 from reviews.api import views as reviews_api
 from stakeholders.api import views as stakeholders_api
 
@@ -36,6 +36,7 @@ for prefix, viewset in {
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
+    path("health/alive/", alive, name="alive"),
     path("api/v1/", include(api.urls)),
     path(
         "api/v1/open-data/inputs.csv",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -48,6 +48,13 @@ def _check_storage() -> str:
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     default_storage.delete(name)
     return "ok"
+
+
+@never_cache
+def alive(request):
+    """Liveness: the web process answers, touching nothing else (for a load balancer's probe;
+    also the ceiling the load benchmark compares the pages with)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

@@ -146,6 +146,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The portal's own writes and e-mails are rate limited too (django-ratelimit, same cache).
 RATELIMIT_VIEW = "gcmportal.views.rate_limited"
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the one
+# the trusted proxies added to X-Forwarded-For. allauth, django-ratelimit and the API's
+# throttles all count per client from that same address; a forged header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "gcmportal.ratelimits.client_ip"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GCM Stakeholder Portal"
@@ -240,6 +246,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_THROTTLE_CLASSES": [
         "gcmportal.throttles.PerIpThrottle",
         "gcmportal.throttles.PerUserThrottle",

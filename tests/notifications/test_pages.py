@@ -343,3 +343,12 @@ def test_health_endpoint_reports_database_broker_and_storage(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"database": "ok", "broker": "in-process", "storage": "ok"}
+
+
+def test_liveness_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/alive/")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]

@@ -57,3 +57,23 @@ def test_autocomplete_is_limited_per_address(client):
         assert statuses == {200}
 
         assert client.get(url, {"q": "Kenya"}).status_code == 429
+
+
+def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_saw(client, settings):
+    """Behind the reverse proxy every request comes from the proxy: counting by that address
+    would lock everyone out at once. The client's address is the one the proxy appended; one
+    a client writes itself in front of it changes nothing."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    OrganisationFactory(name="Kenya Diaspora Alliance")
+    url = reverse("organisation_autocomplete")
+
+    def status(forwarded_for: str) -> int:
+        response = client.get(url, {"q": "Kenya"}, headers={"x-forwarded-for": forwarded_for})
+        return response.status_code
+
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, 5, tzinfo=UTC), tick=False):
+        assert {status("203.0.113.5") for _ in range(120)} == {200}
+
+        assert status("203.0.113.5") == 429
+        assert status("198.51.100.7, 203.0.113.5") == 429  # a forged address in front
+        assert status("198.51.100.7") == 200  # another client behind the same proxy
