@@ -1,10 +1,12 @@
-"""What an uploaded attachment really is, judged by its content (never by its name)."""
+"""What an uploaded attachment really is, judged by its content; its name, under which it is
+downloaded, must then say the same."""
 
 import re
 import zipfile
+from pathlib import Path
 
 import pypdf
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from gcmportal.errors import DomainError
 
@@ -18,6 +20,14 @@ PDF = ("pdf", "application/pdf")
 DOCX = ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 ODT = ("odt", "application/vnd.oasis.opendocument.text")
 TXT = ("txt", "text/plain; charset=utf-8")
+# What each kind is, as the message about a file named as another kind says it.
+KIND_NAMES = {
+    "pdf": gettext_lazy("a PDF"),
+    "docx": gettext_lazy("a Word (DOCX) document"),
+    "odt": gettext_lazy("an OpenDocument (ODT) document"),
+    "txt": gettext_lazy("plain text"),
+}
+MAX_NAME_CHARS = 200
 
 
 def _refuse() -> DomainError:
@@ -26,15 +36,53 @@ def _refuse() -> DomainError:
     )
 
 
+def _unsafe_member(name: str) -> bool:
+    """Whether a member's name would reach outside the folder it is unpacked in (a naive
+    unzip writes "../../evil.txt" or "/etc/cron.d/x" where it says)."""
+    parts = re.split(r"[/\\]", name)
+    return name.startswith(("/", "\\")) or ".." in parts or ":" in name
+
+
+def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether an office document carries macros: Word's VBA project (a macro-enabled
+    document, which Word runs once renamed .docm) or OpenDocument's Basic and scripts."""
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return True
+    if any(name.startswith(("Basic/", "Scripts/")) for name in names):
+        return True
+    if "[Content_Types].xml" not in names:
+        return False
+    # Read a piece at a time: the list of content types may be padded to many megabytes.
+    with archive.open("[Content_Types].xml") as content_types:
+        seen = b""
+        while piece := content_types.read(64 * 1024):
+            seen = seen[-16:] + piece.lower()
+            if b"macroenabled" in seen or b"vbaproject" in seen:
+                return True
+    return False
+
+
 def _office_document(upload) -> tuple[str, str]:
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
             unpacked = sum(member.file_size for member in members)
             packed = sum(member.compress_size for member in members) or 1
-            if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-                raise DomainError(gettext("This document is damaged or unsafe to open."))
             names = {member.filename for member in members}
+            if (
+                unpacked > MAX_UNPACKED_BYTES
+                or unpacked / packed > MAX_COMPRESSION_RATIO
+                or any(_unsafe_member(name) for name in names)
+            ):
+                raise DomainError(gettext("This document is damaged or unsafe to open."))
+            if _has_macros(archive, names):
+                raise DomainError(
+                    gettext(
+                        "This document contains macros, which could run on the computers of "
+                        "those who open it. Save it without macros (as .docx or .odt) and "
+                        "attach it again."
+                    )
+                )
             if "word/document.xml" in names and "[Content_Types].xml" in names:
                 return DOCX
             if "mimetype" in names and archive.read("mimetype").strip() == ODT[1].encode():
@@ -86,7 +134,30 @@ def _pdf_runs_something(upload) -> bool:
 
 
 def attachment_kind(upload) -> tuple[str, str]:
-    """(extension, content type) of an uploaded file, from its bytes; DomainError otherwise."""
+    """(extension, content type) of an uploaded file, from its bytes, whose name must end in
+    that extension; DomainError otherwise.
+
+    The file is downloaded under its own name: named "evidence.js" or "page.html", a plain
+    text file would run as a script or open as a web page on the computer that saved it.
+    """
+    extension, content_type = _kind_by_content(upload)
+    named = Path(upload.name or "").suffix.lower().strip()
+    if named != f".{extension}":
+        raise DomainError(
+            gettext("The name of this file must end in .%(extension)s, as it is %(kind)s.")
+            % {"extension": extension, "kind": KIND_NAMES[extension]}
+        )
+    return extension, content_type
+
+
+def attachment_name(name: str) -> str:
+    """The file's own name without its folders, cut to MAX_NAME_CHARS characters before its
+    extension (which attachment_kind checked), never after."""
+    path = Path(name)
+    return path.stem[: MAX_NAME_CHARS - len(path.suffix)] + path.suffix
+
+
+def _kind_by_content(upload) -> tuple[str, str]:
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise DomainError(
             gettext("This file is larger than %(size)d MB.")

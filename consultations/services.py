@@ -1,7 +1,6 @@
 """Writes for the consultations app: reference data, calls, and every step of an input."""
 
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count, Max, Min
@@ -14,7 +13,7 @@ from stakeholders.models import Region, User
 from stakeholders.services import stakeholder_reference_data_load
 
 from . import reference
-from .attachments import MAX_ATTACHMENTS, attachment_kind
+from .attachments import MAX_ATTACHMENTS, attachment_kind, attachment_name
 from .models import (
     Answer,
     Attachment,
@@ -421,7 +420,7 @@ def input_attach(*, input: Input, by, upload) -> Attachment:
                 % {"count": MAX_ATTACHMENTS}
             )
         extension, content_type = attachment_kind(upload)
-        original_name = Path(upload.name).name[:200] or f"attachment.{extension}"
+        original_name = attachment_name(upload.name) or f"attachment.{extension}"
         attachment = Attachment(
             input=input,
             original_name=original_name,

@@ -203,8 +203,9 @@ class MyInputViewSet(
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     @idempotent
     def attachments(self, request, pk=None):
-        """Attach a PDF, DOCX, ODT or plain-text file (checked by its content; at most 5 files
-        of 10 MB), as a multipart form field named `file`."""
+        """Attach a PDF, DOCX, ODT or plain-text file (checked by its content, which its name's
+        extension must match; at most 5 files of 10 MB), as a multipart form field named
+        `file`."""
         input = self.get_object()
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
