@@ -1,5 +1,6 @@
 """Writes for the consultations app: reference data, calls, and every step of an input."""
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gcmportal.errors import DomainError
+from gcmportal.errors import DomainError, ServiceUnavailable
 from notifications.services import notify
 from stakeholders.models import Region, User
 from stakeholders.services import stakeholder_reference_data_load
@@ -36,6 +37,8 @@ from .permissions import (
     states_user_may_speak_for,
     submission_options,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -427,7 +430,16 @@ def input_attach(*, input: Input, by, upload) -> Attachment:
             content_type=content_type,
             size=upload.size,
         )
-        attachment.file.save(f"upload.{extension}", upload, save=False)
+        try:
+            attachment.file.save(f"upload.{extension}", upload, save=False)
+        except OSError as error:  # the disk is full, or the storage cannot be reached
+            logger.error("Attachment of input %s not stored: %s", input.pk, error)
+            raise ServiceUnavailable(
+                gettext(
+                    "The portal cannot store files just now. Your input and its text are "
+                    "saved; please attach the file again later."
+                )
+            ) from error
         attachment.save()
         input.version += 1
         input.save(update_fields=["version", "updated_at"])

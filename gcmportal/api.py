@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from gcmportal.errors import DomainError
+from gcmportal.errors import DomainError, ServiceUnavailable
 
 
 class CursorPage(CursorPagination):
@@ -41,6 +41,7 @@ ERROR_CODES = {
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
     status.HTTP_422_UNPROCESSABLE_ENTITY: "unprocessable",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
+    status.HTTP_503_SERVICE_UNAVAILABLE: "unavailable",
 }
 
 
@@ -49,6 +50,11 @@ def api_exception_handler(error, context):
     for people (in the language the request asked for), and field by field what was wrong."""
     if isinstance(error, Http404):
         error = exceptions.NotFound()  # the same words whatever was looked for
+    if isinstance(error, ServiceUnavailable):
+        body = {"code": "unavailable", "message": error.message}
+        response = Response({"error": body}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = "60"
+        return response
     if isinstance(error, DomainError):
         # What a service refuses, in the words the pages use: a conflict with the state of
         # things (the call is closed, the input was changed meanwhile...).

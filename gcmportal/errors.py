@@ -7,3 +7,8 @@ class DomainError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class ServiceUnavailable(DomainError):
+    """A part of the platform (the file storage) cannot do its work just now: nothing is wrong
+    with the request, and trying again later will do (a 503 in the API)."""

@@ -73,3 +73,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "gcmportal.views.page_not_found"
+handler500 = "gcmportal.views.server_error"

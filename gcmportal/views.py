@@ -1,14 +1,19 @@
 """Project-wide views: the answer to a request over a rate limit, "not found" (in the API's
-error shape under /api/), and the health check."""
+error shape under /api/), "back in a moment" while the database cannot be reached, and the
+health checks."""
 
+import sys
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
@@ -23,6 +28,34 @@ def page_not_found(request, exception=None):
         body = {"code": "not_found", "message": str(NotFound.default_detail)}
         return JsonResponse({"error": body}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+# How long a client is asked to wait while the database cannot be reached (a restart, a
+# fail-over).
+UNAVAILABLE_RETRY_AFTER = 30
+
+
+def server_error(request):
+    """An error of ours: the static 500 page, or, when the database cannot be reached (whatever
+    was running: a view, a template, a middleware saving the session), a 503 that says to try
+    again in a minute, in the reader's language: JSON for the API and for the form's autosave,
+    which keeps the text in the browser."""
+    if not isinstance(sys.exception(), OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    with translation.override(getattr(request, "LANGUAGE_CODE", None)):
+        message = gettext(
+            "The portal cannot reach its database for a moment. Nothing you saved before is "
+            "lost: please try again in a minute."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": {"code": "unavailable", "message": message}})
+        elif request.headers.get("X-Autosave") == "1":
+            response = JsonResponse({"ok": False, "error": message})
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}))
+    response.status_code = 503
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def rate_limited(request, exception=None):

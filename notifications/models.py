@@ -46,6 +46,12 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        _("handed to a worker at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the task queue could not be reached: the sweeper tries again."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,8 +43,6 @@ def email_queue(
     With an idempotency key that was used before, nothing new is stored or sent and the earlier
     row is returned.
     """
-    from .tasks import deliver_email
-
     html = next(
         (
             content
@@ -70,8 +69,8 @@ def email_queue(
             rows.append(OutgoingEmail.objects.get(idempotency_key=key))
             continue
         # robust: a broker that is down must not break the user's request; the row stays
-        # queued and emails_requeue_stalled() hands it over later.
-        transaction.on_commit(lambda pk=row.pk: deliver_email.delay(pk), robust=True)
+        # queued, not dispatched, and emails_requeue_stalled() hands it over a minute later.
+        transaction.on_commit(lambda pk=row.pk: email_dispatch(pk), robust=True)
         rows.append(row)
     return rows[0]
 
@@ -104,6 +103,12 @@ def email_from_template(
     return email_queue(message=message, kind=template, idempotency_key=idempotency_key)
 
 
+def message_id(email: OutgoingEmail) -> str:
+    """The e-mail's own Message-ID, the same whenever and however often it is sent."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "gcm-portal"
+    return f"<{email.created_at:%Y%m%d%H%M%S}.{email.pk}.outbox@{domain}>"
+
+
 def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
     """Send a queued e-mail unless it was sent already; record the outcome on the row.
 
@@ -118,7 +123,10 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
             subject=email.subject,
             body=email.body_text,
             to=[email.recipient],
-            headers=email.headers,
+            # The same Message-ID on every attempt: should a worker die after the server took
+            # the message but before this row says so, the copy sent again is recognisably the
+            # same message, which mail systems show once.
+            headers={"Message-ID": message_id(email), **email.headers},
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
@@ -142,33 +150,44 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
     return email
 
 
-def email_retry(*, outgoing_email_id: int) -> None:
-    """Queue a failed e-mail for delivery again (staff action)."""
+def email_dispatch(outgoing_email_id: int) -> None:
+    """Hand one stored e-mail to the workers and note when. Raises when the broker cannot be
+    reached: the row stays undispatched and the sweeper hands it over later."""
     from .tasks import deliver_email
 
-    transaction.on_commit(lambda: deliver_email.delay(outgoing_email_id), robust=True)
+    deliver_email.delay(outgoing_email_id)
+    OutgoingEmail.objects.filter(pk=outgoing_email_id).update(dispatched_at=timezone.now())
 
 
+def email_retry(*, outgoing_email_id: int) -> None:
+    """Queue a failed e-mail for delivery again (staff action)."""
+    transaction.on_commit(lambda: email_dispatch(outgoing_email_id), robust=True)
+
+
+# A stored e-mail not handed to a worker (the broker was down) is handed over after this long;
+# one handed over but still queued after STALLED_AFTER lost its task (its worker was killed).
+UNDISPATCHED_AFTER = timedelta(minutes=1)
 STALLED_AFTER = timedelta(minutes=10)
 
 
 def emails_requeue_stalled(*, now=None) -> int:
-    """Hand again to the workers every e-mail still queued long after it was stored.
+    """Hand to the workers every queued e-mail whose task never reached them or was lost.
 
-    Such a row lost its task (the broker was down when it was stored, or a worker died): it
-    is delivered now. Delivery is row-locked and idempotent, so a task that was merely slow
-    sends nothing twice.
+    Beat runs this every minute. Delivery is row-locked and idempotent, so a task that was
+    merely slow sends nothing twice. Stops at the first e-mail the broker refuses (still down).
     """
-    from .tasks import deliver_email
-
     now = now or timezone.now()
     stalled = list(
-        OutgoingEmail.objects.filter(
-            status=OutgoingEmail.Status.QUEUED, created_at__lt=now - STALLED_AFTER
-        ).values_list("pk", flat=True)[:5000]
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED)
+        .filter(
+            Q(dispatched_at=None, created_at__lt=now - UNDISPATCHED_AFTER)
+            | Q(dispatched_at__lt=now - STALLED_AFTER)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5000]
     )
     for pk in stalled:
-        deliver_email.delay(pk)
+        email_dispatch(pk)
     return len(stalled)
 
 

@@ -8,11 +8,13 @@ import csv
 import io
 import logging
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext, override
@@ -30,9 +32,12 @@ from .models import Report, ReportVersion
 
 logger = logging.getLogger(__name__)
 
-# A running compilation shows a sign of life at least this often; one silent for longer lost
-# its worker.
-STALLED_AFTER = timedelta(minutes=10)
+# A running compilation records a sign of life this often, however long one step takes; one
+# silent for STALLED_AFTER lost its worker. A queued one not started after QUEUED_LOST_AFTER
+# lost its task (or waits behind others: handing it over again is harmless).
+HEARTBEAT_EVERY = timedelta(seconds=15)
+STALLED_AFTER = timedelta(minutes=2)
+QUEUED_LOST_AFTER = timedelta(minutes=10)
 # The share of the progress bar the documents take (the PDF takes most of the time).
 DOCUMENT_FROM, DOCUMENT_TO = 6, 97
 
@@ -148,6 +153,30 @@ def published_report_versions(call):
         .select_related("report")
         .order_by("-published_at")
     )
+
+
+@contextmanager
+def _heartbeat(version_id: int):
+    """While the block runs, a thread records a sign of life every HEARTBEAT_EVERY (a Typst
+    batch or a large file can take longer than that between two progress steps)."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                ReportVersion.objects.filter(
+                    pk=version_id, state=ReportVersion.State.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-{version_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _progress(version: ReportVersion, percent: int, step: str) -> None:
@@ -334,7 +363,7 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
     requester = version.requested_by
     language = requester.language if requester else settings.LANGUAGE_CODE
     try:
-        with override(language):
+        with override(language), _heartbeat(version.pk):
             _progress(version, 1, gettext("Choosing the inputs"))
             # The set of inputs is fixed here: one approved a moment later is wholly out.
             input_ids = list(
@@ -391,7 +420,7 @@ def reports_fail_stalled(*, now=None) -> int:
 
     now = now or timezone.now()
     for pk in ReportVersion.objects.filter(
-        state=ReportVersion.State.QUEUED, requested_at__lt=now - STALLED_AFTER
+        state=ReportVersion.State.QUEUED, requested_at__lt=now - QUEUED_LOST_AFTER
     ).values_list("pk", flat=True):
         compile_report.delay(pk)
     stalled = ReportVersion.objects.filter(

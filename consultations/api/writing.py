@@ -17,7 +17,7 @@ from consultations.forms import AttachmentForm, InputForm
 from consultations.models import Input
 from consultations.permissions import submission_options
 from gcmportal.api import ConditionalGetMixin, CursorPage, idempotent
-from gcmportal.errors import DomainError
+from gcmportal.errors import DomainError, ServiceUnavailable
 
 from .serializers import (
     DraftStartSerializer,
@@ -215,7 +215,7 @@ class MyInputViewSet(
                 input=input, by=request.user, upload=form.cleaned_data["file"]
             )
         except DomainError as error:
-            if not input.is_editable:
+            if isinstance(error, ServiceUnavailable) or not input.is_editable:
                 raise
             raise exceptions.ValidationError({"file": [error.message]}) from error
         return Response(MyAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from consultations import services
 from consultations.models import Attachment, Call, Input
 from tests.consultations.factories import submitted_input
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_backup_brings_back_the_database_and_the_media_files(tmp_path):

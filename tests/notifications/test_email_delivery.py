@@ -98,6 +98,21 @@ def test_staff_retry_a_failed_email_from_the_admin_once_the_server_is_back(
     assert len(mail.outbox) == 1
 
 
+def test_every_attempt_carries_the_same_message_id(settings, django_capture_on_commit_callbacks):
+    """Should a message go out twice (a worker killed between the server's "OK" and the row's
+    update), mail systems recognise the second copy by its Message-ID."""
+    row = queue(django_capture_on_commit_callbacks)
+    OutgoingEmail.objects.filter(pk=row.pk).update(status=OutgoingEmail.Status.QUEUED)
+    queue(django_capture_on_commit_callbacks, idempotency_key="another")
+
+    deliver_email.apply(args=[row.pk])
+
+    first, other_message, again = (message.extra_headers["Message-ID"] for message in mail.outbox)
+    assert first == again
+    assert other_message != first
+    assert first.startswith("<") and first.endswith("@gcm-portal.example>")
+
+
 def test_sent_email_cannot_be_marked_sent_without_a_time():
     from django.db import IntegrityError, transaction
 

@@ -272,7 +272,7 @@ def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
         report=report,
         number=1,
         state=ReportVersion.State.RUNNING,
-        heartbeat_at=timezone.now() - timedelta(minutes=11),
+        heartbeat_at=timezone.now() - timedelta(minutes=2, seconds=5),
     )
     alive = ReportVersion.objects.create(
         report=report, number=2, state=ReportVersion.State.RUNNING, heartbeat_at=timezone.now()
@@ -285,6 +285,33 @@ def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
     assert silent.state == ReportVersion.State.FAILED
     assert "worker ended" in silent.error
     assert alive.state == ReportVersion.State.RUNNING
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_step_still_shows_signs_of_life(call_with_inputs, monkeypatch):
+    """However long one step takes (a Typst batch, a large file), the heartbeat goes on: the
+    sweeper never fails a compilation that is merely slow."""
+    call, _inputs = call_with_inputs
+    version = ReportVersion.objects.create(
+        report=Report.objects.create(call=call, title="ECE review"), number=1
+    )
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
+    seen = []
+
+    def slow_documents(*args, **kwargs):
+        before = ReportVersion.objects.get(pk=version.pk).heartbeat_at
+        threading.Event().wait(0.5)  # one long step, with no progress recorded
+        seen.append(ReportVersion.objects.get(pk=version.pk).heartbeat_at - before)
+        return documents.write_documents(*args, **kwargs)
+
+    monkeypatch.setattr(services, "write_documents", slow_documents)
+
+    services.report_version_compile(version_id=version.pk)
+
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.DONE
+    assert seen[0] >= timedelta(seconds=0.3)
+    assert not [t for t in threading.enumerate() if t.name.endswith("-heartbeat")]
 
 
 def test_progress_endpoint_reports_each_version(client, call_with_inputs, compiler):
