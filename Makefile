@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore production bench-load clean
+.PHONY: help run setup test install messages migrate lint format check-deploy system-deps worker beat makemessages backup restore production bench-load bench-faults clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -97,6 +97,9 @@ restore: install ## Restore a backup (stop web and workers first): make restore 
 bench-load: install ## Load benchmark against `TRUSTED_PROXY_COUNT=1 make production` (50, 100, 200 users; locust in .venv-load)
 	test -x .venv-load/bin/locust || { $(PYTHON) -m venv .venv-load && .venv-load/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt; }
 	TRUSTED_PROXY_COUNT=1 ops/production-locally python bench/load.py $(ARGS)
+
+bench-faults: install ## Fault drills on the production run's services (stop `make production` first; needs root)
+	ops/production-locally python bench/faults.py $(ARGS)
 
 clean: ## Remove the virtual environment and everything under var/ (database, mail, media)
 	rm -rf $(VENV) .venv-load var

@@ -47,6 +47,21 @@ DOMAIN = "load.bench.example"
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
 
 
+def verified_account(email: str, password: str, name: str) -> User:
+    """A person who signed up, has a profile and confirmed their address."""
+    user = User.objects.create_user(email=email, password=password)
+    services.profile_save(
+        user=user,
+        display_name=name,
+        stakeholder_group=StakeholderGroup.objects.first(),
+        country=Country.objects.member_states().first(),
+        preferred_language="en",
+        accept_terms=True,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
 def prepare(accounts: int, inputs: int) -> dict:
     """Demo calls, synthetic published inputs to read, and verified accounts to write with."""
     STATE.mkdir(parents=True, exist_ok=True)
@@ -60,22 +75,10 @@ def prepare(accounts: int, inputs: int) -> dict:
     if not password_file.exists():
         password_file.write_text(secrets.token_urlsafe(16))
     password = password_file.read_text()
-    group, country = StakeholderGroup.objects.first(), Country.objects.member_states().first()
     for number in range(accounts):
         email = f"stakeholder{number}@{DOMAIN}"
-        user, created = User.objects.get_or_create(email=email)
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            services.profile_save(
-                user=user,
-                display_name=f"Load test stakeholder {number}",
-                stakeholder_group=group,
-                country=country,
-                preferred_language="en",
-                accept_terms=True,
-            )
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if not User.objects.filter(email=email).exists():
+            verified_account(email, password, f"Load test stakeholder {number}")
     open_calls = [
         {"id": call.pk, "questions": [question.pk for question in call.questions.all()]}
         for call in Call.objects.prefetch_related("questions")
@@ -107,7 +110,7 @@ def locust(user_class: str, users: int, seconds: int, label: str, host: str) -> 
         "LOAD_ACCEPTED": str(accepted),
     }
     log = open(f"{prefix}.log", "w")  # noqa: SIM115 -- closed below
-    subprocess.run(  # noqa: S603 -- our own locust with our own arguments
+    subprocess.run(
         [
             str(LOCUST),
             "-f",

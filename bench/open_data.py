@@ -111,7 +111,7 @@ def main() -> None:
     for label, query, published in sizes():
         for extension in ("csv", "jsonl"):
             path = f"/api/v1/open-data/inputs.{extension}"
-            one = subprocess.run(  # noqa: S603 -- this script, run again
+            one = subprocess.run(  # this script, run again
                 [sys.executable, __file__, "--one", json.dumps([path, query])],
                 capture_output=True,
                 text=True,

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from itertools import groupby
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -115,39 +116,70 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
     The row stays locked while the message goes out, so two workers given the same task send
     it once. Raises EmailDeliveryFailed (after recording the error) on a transient failure.
     """
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().get(pk=outgoing_email_id)
-        if email.status == OutgoingEmail.Status.SENT:
-            return email
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            to=[email.recipient],
-            # The same Message-ID on every attempt: should a worker die after the server took
-            # the message but before this row says so, the copy sent again is recognisably the
-            # same message, which mail systems show once.
-            headers={"Message-ID": message_id(email), **email.headers},
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        email.attempts += 1
-        try:
-            message.send()
-        except TRANSIENT_DELIVERY_ERRORS as exc:
-            logger.warning("E-mail %s not delivered: %s", email.pk, exc)
-            email.status = OutgoingEmail.Status.FAILED
-            email.last_error = f"{type(exc).__name__}: {exc}"
-            email.save(update_fields=["status", "last_error", "attempts"])
-            failed = True
-        else:
-            email.status = OutgoingEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "last_error", "attempts"])
-            failed = False
-    if failed:
+    sent_at = None
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.select_for_update().get(pk=outgoing_email_id)
+            if email.status == OutgoingEmail.Status.SENT:
+                return email
+            message = EmailMultiAlternatives(
+                subject=email.subject,
+                body=email.body_text,
+                to=[email.recipient],
+                # The same Message-ID on every attempt: should a worker die after the server
+                # took the message but before this row says so, the copy sent again is
+                # recognisably the same message, which mail systems show once.
+                headers={"Message-ID": message_id(email), **email.headers},
+            )
+            if email.body_html:
+                message.attach_alternative(email.body_html, "text/html")
+            email.attempts += 1
+            try:
+                message.send()
+            except TRANSIENT_DELIVERY_ERRORS as exc:
+                logger.warning("E-mail %s not delivered: %s", email.pk, exc)
+                email.status = OutgoingEmail.Status.FAILED
+                email.last_error = f"{type(exc).__name__}: {exc}"
+                email.save(update_fields=["status", "last_error", "attempts"])
+            else:
+                sent_at = timezone.now()
+                email.status = OutgoingEmail.Status.SENT
+                email.sent_at = sent_at
+                email.last_error = ""
+                email.save(update_fields=["status", "sent_at", "last_error", "attempts"])
+    except DatabaseError:
+        if sent_at is None:
+            raise
+        # The mail server has the message; only the database failed to say so (a restart).
+        _record_sent(email, sent_at)
+    if email.status == OutgoingEmail.Status.FAILED:
         raise EmailDeliveryFailed(email.last_error)
     return email
+
+
+# How long the row of a message that went out is tried again while the database is away, so
+# that a database restart does not make the message go out twice.
+RECORD_SENT_FOR = timedelta(seconds=60)
+
+
+def _record_sent(email: OutgoingEmail, sent_at) -> None:
+    deadline = timezone.now() + RECORD_SENT_FOR
+    while True:
+        if not connection.in_atomic_block:
+            connection.close()  # the broken one; the next query opens another
+        try:
+            OutgoingEmail.objects.filter(pk=email.pk).update(
+                status=OutgoingEmail.Status.SENT,
+                sent_at=sent_at,
+                last_error="",
+                attempts=email.attempts,
+            )
+            return
+        except DatabaseError:
+            if timezone.now() > deadline:
+                raise
+            logger.warning("E-mail %s went out; waiting for the database to record it", email.pk)
+            time.sleep(1)
 
 
 def email_dispatch(outgoing_email_id: int) -> None:

@@ -3,9 +3,10 @@
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import OperationalError, connection
 
 from notifications.models import OutgoingEmail
-from notifications.services import email_queue
+from notifications.services import email_deliver, email_queue
 from notifications.tasks import deliver_email
 from tests.factories import StaffFactory
 
@@ -120,3 +121,26 @@ def test_sent_email_cannot_be_marked_sent_without_a_time():
         OutgoingEmail.objects.create(
             recipient="a@example.org", subject="s", body_text="b", kind="k", status="sent"
         )
+
+
+def test_a_database_restart_just_after_the_message_went_out_does_not_send_it_twice():
+    """The mail server took the message, then the database went away before the row said so:
+    the row is recorded once the database answers again, and no second copy goes out."""
+    message = EmailMultiAlternatives(subject="Receipt", body="Text", to=["a@example.org"])
+    row = email_queue(message=message, kind="receipt")  # not delivered: nothing commits here
+    blinked = []
+
+    def blink(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "notifications_outgoingemail"') and not blinked:
+            blinked.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(blink):
+        email_deliver(outgoing_email_id=row.pk)
+    deliver_email.apply(args=[row.pk])  # the task delivered again, as after a retry
+
+    row.refresh_from_db()
+    assert blinked
+    assert row.status == OutgoingEmail.Status.SENT
+    assert len(mail.outbox) == 1
