@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -98,6 +99,28 @@ def prepare(accounts: int, inputs: int) -> dict:
     return targets
 
 
+# Who used the machine's cores during a session: processes by what their command line names.
+# (The load client is this script's child: its time is counted when it ends.)
+ROLES = {"gunicorn": "web", "postgres": "PostgreSQL", "celery": "worker"}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the running processes of each role (from /proc)."""
+    used = dict.fromkeys(ROLES.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        for word, role in ROLES.items():
+            if word in command:
+                used[role] += (int(fields[11]) + int(fields[12])) / TICKS
+                break
+    return used
+
+
 def locust(user_class: str, users: int, seconds: int, label: str, host: str) -> dict:
     """Run one locust session; the figures of all its requests together."""
     prefix = STATE / label
@@ -110,6 +133,8 @@ def locust(user_class: str, users: int, seconds: int, label: str, host: str) -> 
         "LOAD_ACCEPTED": str(accepted),
     }
     log = open(f"{prefix}.log", "w")  # noqa: SIM115 -- closed below
+    cpu_before = cpu_seconds()
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             str(LOCUST),
@@ -139,6 +164,10 @@ def locust(user_class: str, users: int, seconds: int, label: str, host: str) -> 
         stderr=subprocess.STDOUT,
     )
     log.close()
+    cpu_after = cpu_seconds()
+    client = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_after["load client"] = client.ru_utime + client.ru_stime
+    cpu_before["load client"] = client_before.ru_utime + client_before.ru_stime
     with open(f"{prefix}_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     total = rows["Aggregated"]
@@ -149,6 +178,11 @@ def locust(user_class: str, users: int, seconds: int, label: str, host: str) -> 
         "median_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
         "accepted": [int(line) for line in accepted.read_text().split()],
+        "cpu_seconds": {
+            role: round(cpu_after[role] - cpu_before[role], 1)
+            for role in cpu_after
+            if cpu_after[role] - cpu_before.get(role, 0) > 0
+        },
         "by_name": {
             name: (int(row["Request Count"]), int(row["Failure Count"]), row["50%"], row["95%"])
             for name, row in rows.items()
@@ -234,6 +268,10 @@ def main() -> None:
             f"{bare['median_ms']:.0f} | {bare['p95_ms']:.0f} | {bare['failures']} | | | | |",
             flush=True,
         )
+    print("\nCPU seconds used during each session (2 cores: at most 2 s per second):")
+    for users, result in results.items():
+        for workload in ("mixed", "bare"):
+            print(f"  {users} {workload}: {result[workload]['cpu_seconds']}")
     (STATE / "results.json").write_text(json.dumps(results, indent=1, default=str))
     print(f"\nPer request kind: {STATE / 'results.json'} and {STATE}/*_stats.csv")
 
