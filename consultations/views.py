@@ -281,6 +281,10 @@ class InputDeleteView(AuthorInputMixin, View):
         return redirect("my_inputs")
 
 
+# The attachment views send people back to the form's attachments: their messages show there.
+NEAR_ATTACHMENTS = "attachments"
+
+
 @limit_posts("60/h")
 class AttachmentUploadView(AuthorInputMixin, View):
     http_method_names = ["post"]
@@ -289,7 +293,9 @@ class AttachmentUploadView(AuthorInputMixin, View):
         input = self.get_input()
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, gettext("Choose a file to attach."))
+            messages.error(
+                request, gettext("Choose a file to attach."), extra_tags=NEAR_ATTACHMENTS
+            )
         else:
             try:
                 services.input_attach(
@@ -300,9 +306,12 @@ class AttachmentUploadView(AuthorInputMixin, View):
                     request,
                     gettext("“%(name)s” was not attached: %(reason)s")
                     % {"name": form.cleaned_data["file"].name, "reason": error.message},
+                    extra_tags=NEAR_ATTACHMENTS,
                 )
             else:
-                messages.success(request, gettext("The file is attached."))
+                messages.success(
+                    request, gettext("The file is attached."), extra_tags=NEAR_ATTACHMENTS
+                )
         return redirect(f"{input_edit_url(input)}#attachments")
 
 
@@ -321,7 +330,7 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         try:
             services.input_detach(attachment=attachment, by=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, error.message, extra_tags=NEAR_ATTACHMENTS)
         return redirect(f"{input_edit_url(attachment.input)}#attachments")
 
 

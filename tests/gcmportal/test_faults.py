@@ -200,7 +200,11 @@ def test_with_the_disk_full_an_attachment_is_refused_clearly_and_the_text_is_kep
     )
 
     assert response.status_code == 200
-    assert f"“evidence.pdf” was not attached: {FULL}" in response.content.decode()
+    page = response.content.decode()
+    # Shown beside the attachments, where the page scrolls to, not out of sight at the top.
+    attachments = page[page.index('id="attachments"') :]
+    assert f"“evidence.pdf” was not attached: {FULL}" in attachments
+    assert page.count("was not attached") == 1
     assert not Attachment.objects.exists()
     assert draft.answers.get().text == "Kept whatever the disk says."
 
