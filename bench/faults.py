@@ -52,7 +52,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.load import verified_account  # noqa: E402
+from bench.load import verified_account, verify  # noqa: E402
 from consultations.models import Call, Input, Objective  # noqa: E402
 from notifications.models import OutgoingEmail  # noqa: E402
 from notifications.services import email_queue, message_id  # noqa: E402
@@ -260,7 +260,6 @@ class Person(threading.Thread):
         self.session = requests.Session()
         self.session.headers["X-Forwarded-For"] = f"10.77.{number // 256}.{number % 256}"
         self.accepted: list[int] = []
-        self.tried: list[int] = []
         self.errors = Counter()  # (status, clear message?) of every failed step
         call = next(c for c in Call.objects.prefetch_related("questions") if c.is_open)
         self.call, self.questions = call.pk, [q.pk for q in call.questions.all()]
@@ -271,10 +270,10 @@ class Person(threading.Thread):
 
     def step(self, method: str, path: str, **options) -> requests.Response | None:
         """One click, until it gets an answer that is not an error of the portal."""
+        data = options.pop("data", None)
         while not self.stop.is_set():
-            data = options.pop("data", None)
             if method == "POST":
-                data = {"csrfmiddlewaretoken": self.session.cookies.get("csrftoken", ""), **data}
+                data = {**data, "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
             try:
                 response = self.session.request(
                     method,
@@ -289,7 +288,6 @@ class Person(threading.Thread):
             except requests.RequestException as error:
                 self.errors[(type(error).__name__, False)] += 1
                 time.sleep(1)
-                options["data"] = data
                 continue
             if response.status_code < 500 and response.status_code != 429:
                 return response
@@ -299,7 +297,6 @@ class Person(threading.Thread):
             if not clear:
                 self.messages.append(text[:300])
             time.sleep(1)
-            options["data"] = data
         return None
 
     def run(self):
@@ -320,7 +317,6 @@ class Person(threading.Thread):
         if not found:
             return
         draft = int(found.group(1))
-        self.tried.append(draft)
         form = self.step("GET", f"/en/inputs/{draft}/edit/")
         version = form and re.search(r'name="version" value="(\d+)"', form.text)
         if not version:
@@ -374,44 +370,23 @@ def with_people(count: int, label: str, during, *, attach: bool = False) -> list
 
 
 def submissions_and_receipts(people: list[Person], mail: MailServer, since, wait: float) -> dict:
-    """What the people saw accepted against what the database holds, and each receipt's fate."""
+    """What the people saw accepted against what the database holds and each receipt's fate
+    (as the load benchmark checks it), the receipts the mail server got twice, and what the
+    people were shown when something failed."""
     accepted = [draft for person in people for draft in person.accepted]
-    tried = [draft for person in people for draft in person.tried]
-    submitted = Input.objects.filter(pk__in=tried).exclude(reference=None)
-    references = list(submitted.values_list("reference", flat=True))
-    receipts = OutgoingEmail.objects.filter(kind="input_receipt", created_at__gte=since)
-    receipts = receipts.filter(recipient__endswith=f"@{DOMAIN}")
-    try:
-        wait_for(
-            "every receipt delivered",
-            lambda: not receipts.exclude(status=OutgoingEmail.Status.SENT).exists(),
-            wait,
-            every=5,
-        )
-    except TimeoutError as error:
-        say(str(error))
-    per_reference = Counter()
-    for email in receipts:
-        for reference in references:
-            if reference in email.subject:
-                per_reference[reference] += 1
-    delivered = [message_id(email) for email in receipts.filter(status="sent")]
+    result = verify(accepted, since, domain=DOMAIN, wait=int(wait))
+    sent = OutgoingEmail.objects.filter(
+        kind="input_receipt", recipient__endswith=f"@{DOMAIN}", created_at__gte=since, status="sent"
+    )
     errors = Counter()
     for person in people:
         errors.update(person.errors)
     return {
-        "accepted": len(accepted),
-        "accepted_stored": submitted.filter(pk__in=accepted).count(),
-        "submitted_without_answer": len(references)
-        - len(set(accepted) & set(submitted.values_list("pk", flat=True))),
-        "references_unique": len(set(references)) == len(references),
-        "receipts_once": sum(1 for r in references if per_reference[r] == 1),
-        "receipts_missing": sum(1 for r in references if per_reference[r] == 0),
-        "receipts_sent": receipts.filter(status="sent").count(),
-        "received_twice": mail.duplicates(delivered),
-        "errors_clear": sum(n for (status, clear), n in errors.items() if clear),
-        "errors_unclear": sum(n for (status, clear), n in errors.items() if not clear),
-        "error_kinds": dict(Counter({str(k): v for k, v in errors.items()})),
+        **result,
+        "received_twice": mail.duplicates(message_id(email) for email in sent),
+        "errors_clear": sum(n for (_status, clear), n in errors.items() if clear),
+        "errors_unclear": sum(n for (_status, clear), n in errors.items() if not clear),
+        "error_kinds": {str(kind): n for kind, n in errors.items()},
         "unclear_samples": [m for person in people for m in person.messages][:3],
     }
 

@@ -51,7 +51,7 @@ def api_exception_handler(error, context):
     if isinstance(error, Http404):
         error = exceptions.NotFound()  # the same words whatever was looked for
     if isinstance(error, ServiceUnavailable):
-        body = {"code": "unavailable", "message": error.message}
+        body = {"code": ERROR_CODES[status.HTTP_503_SERVICE_UNAVAILABLE], "message": error.message}
         response = Response({"error": body}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         response["Retry-After"] = "60"
         return response
