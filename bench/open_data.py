@@ -16,19 +16,13 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gcmportal.settings.local")
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE
+from bench.memory import PeakResident
 
 
 def download(path: str, query: dict) -> dict:
@@ -43,32 +37,20 @@ def download(path: str, query: dict) -> dict:
     DownloadThrottle.THROTTLE_RATES["downloads"] = "100000/min"
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/api/v1/objectives/")  # imports and first queries out of the measure
-    start = resident_bytes()
-    peak = {"bytes": start}
-    stop = threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            peak["bytes"] = max(peak["bytes"], resident_bytes())
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started = time.perf_counter()
-    response = client.get(path, query)
-    size = rows = 0
-    for chunk in response.streaming_content:
-        size += len(chunk)
-        rows += chunk.count(b"\n")
-    seconds = time.perf_counter() - started
-    stop.set()
-    sampler.join()
+    with PeakResident() as peak:
+        started = time.perf_counter()
+        response = client.get(path, query)
+        size = rows = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            rows += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
     return {
         "status": response.status_code,
         "bytes": size,
         "rows": rows,
         "seconds": round(seconds, 1),
-        "peak_above_start_mib": round((peak["bytes"] - start) / 2**20, 1),
+        "peak_above_start_mib": peak.above_start_mib,
     }
 
 

@@ -485,6 +485,15 @@ class Input(models.Model):
         return gettext("Published without attribution")
 
     @property
+    def names_its_author(self) -> bool:
+        """The public reads the author's own name with it (so its files may name them too)."""
+        return (
+            self.consent == self.Consent.PUBLIC_NAMED
+            and self.on_behalf == self.OnBehalf.SELF
+            and self.author.is_active
+        )
+
+    @property
     def is_editable(self) -> bool:
         """Its author may still change it: a draft, or submitted but undecided, call open."""
         editable_states = {self.State.DRAFT, self.State.SUBMITTED, self.State.CHANGES_REQUESTED}
@@ -533,6 +542,20 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The file as uploaded, while its copy without the author's metadata replaces it: deleted
+    # from the storage once the new file is in place (again on the next run after a crash).
+    replaced_file = models.CharField(max_length=200, blank=True, editable=False)
+    public_file = models.FileField(
+        _("public copy"),
+        upload_to=attachment_path,
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The file without its document metadata, served when the input is public "
+            "without its author's name."
+        ),
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -93,6 +93,14 @@ def can_read_input(user, input: Input) -> bool:
     return user.pk == input.author_id or inputs_staff_may_see(user).filter(pk=input.pk).exists()
 
 
+def can_read_as_uploaded(user, input: Input) -> bool:
+    """The author and the staff covering the input read its files as uploaded; the public reads
+    them without their document metadata unless the input names its author."""
+    if not user.is_authenticated:
+        return False
+    return user.pk == input.author_id or inputs_staff_may_see(user).filter(pk=input.pk).exists()
+
+
 def can_edit_input(user, input: Input) -> bool:
     return bool(user.is_authenticated and user.pk == input.author_id and input.is_editable)
 

@@ -51,6 +51,10 @@ class InputQuerySet(models.QuerySet):
         """
         return self.filter(PUBLISHED)
 
+    def naming_their_author(self):
+        """Inputs whose public attribution is their author's own name (Input.names_its_author)."""
+        return self.filter(consent="public_named", on_behalf="self", author__is_active=True)
+
     def by_author(self, user):
         return self.filter(author=user)
 

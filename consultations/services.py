@@ -2,7 +2,9 @@
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -15,6 +17,7 @@ from stakeholders.services import stakeholder_reference_data_load
 
 from . import reference
 from .attachments import MAX_ATTACHMENTS, attachment_kind, attachment_name
+from .metadata import without_author_metadata
 from .models import (
     Answer,
     Attachment,
@@ -407,8 +410,17 @@ def input_delete_draft(*, input: Input, by) -> None:
         if input.state != Input.State.DRAFT:
             raise DomainError(gettext("Only drafts can be deleted; withdraw a submitted input."))
         for attachment in input.attachments.all():
-            attachment.file.delete(save=False)
+            input_files_delete(attachment)
         input.delete()
+
+
+def input_files_delete(attachment: Attachment) -> None:
+    """Delete an attachment's files (the file, its public copy, a replaced original) from the
+    storage; the row is the caller's to delete."""
+    storage = attachment.file.storage
+    for name in (attachment.file.name, attachment.public_file.name, attachment.replaced_file):
+        if name:
+            storage.delete(name)
 
 
 def input_attach(*, input: Input, by, upload) -> Attachment:
@@ -453,12 +465,66 @@ def input_detach(*, attachment: Attachment, by) -> None:
         input = _lock_input(attachment.input)
         _require_author(input, by)
         _require_editable(input)
-        attachment.file.delete(save=False)
+        input_files_delete(attachment)
         attachment.delete()
         input.version += 1
         input.save(update_fields=["version", "updated_at"])
         if input.state != Input.State.DRAFT:
             _keep_revision(input, by)
+
+
+def attachment_public_copy(*, attachment: Attachment):
+    """The file the public reads of an input published without its author's name: a copy
+    without the document metadata that may name them (made once, then kept)."""
+    if attachment.public_file:
+        return attachment.public_file
+    if attachment.content_type.startswith("text/"):
+        return attachment.file  # plain text has no metadata
+    with attachment.file.open("rb") as source:
+        content = source.read()
+    try:
+        content = without_author_metadata(content, attachment.content_type)
+    except ValueError as error:  # accepted once, but no longer readable: shown as it is
+        logger.warning("Attachment %s: metadata not removed: %s", attachment.pk, error)
+    with transaction.atomic():
+        locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if not locked.public_file:
+            locked.public_file.save(Path(locked.file.name).name, ContentFile(content), save=False)
+            locked.save(update_fields=["public_file"])
+    attachment.public_file = locked.public_file
+    return attachment.public_file
+
+
+def attachment_remove_metadata(*, attachment: Attachment) -> Attachment:
+    """Replace the stored file by its copy without the document metadata that may name its
+    author (when the author is erased). Safe to run again: after a crash it deletes the
+    original it had replaced; on a file without such metadata it changes nothing."""
+    storage = attachment.file.storage
+    if attachment.replaced_file:
+        storage.delete(attachment.replaced_file)
+        Attachment.objects.filter(pk=attachment.pk).update(replaced_file="")
+    with attachment.file.open("rb") as source:
+        content = source.read()
+    try:
+        stripped = without_author_metadata(content, attachment.content_type)
+    except ValueError as error:  # accepted once, but no longer readable: kept as it is
+        logger.warning("Attachment %s: metadata not removed: %s", attachment.pk, error)
+        stripped = content
+    if stripped != content:
+        original = attachment.file.name
+        with transaction.atomic():
+            attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+            attachment.file.save(Path(original).name, ContentFile(stripped), save=False)
+            attachment.replaced_file = original
+            attachment.size = len(stripped)
+            attachment.save(update_fields=["file", "replaced_file", "size"])
+        storage.delete(original)
+        Attachment.objects.filter(pk=attachment.pk).update(replaced_file="")
+    if attachment.public_file:  # made from the original: made again from this file if needed
+        storage.delete(attachment.public_file.name)
+        Attachment.objects.filter(pk=attachment.pk).update(public_file="")
+    attachment.refresh_from_db()
+    return attachment
 
 
 # --- Moderation ---------------------------------------------------------------------------------

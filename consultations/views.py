@@ -10,18 +10,16 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
-from django_ratelimit.decorators import ratelimit
 
 from gcmportal.errors import DomainError
 from gcmportal.exports import xml_safe
-from gcmportal.ratelimits import limit_posts
+from gcmportal.ratelimits import limit, limit_posts
 from gcmportal.typeset import reader_language, right_to_left, typeset_bytes
 from stakeholders.models import Language
 
@@ -39,7 +37,7 @@ from .models import (
     Objective,
     ObjectiveCluster,
 )
-from .permissions import can_read_input, submission_options
+from .permissions import can_read_as_uploaded, can_read_input, submission_options
 
 
 class HomeView(TemplateView):
@@ -338,11 +336,16 @@ class AttachmentDownloadView(View):
     """Attachments are served only here, to whoever may read their input."""
 
     def get(self, request, pk):
-        attachment = get_object_or_404(Attachment.objects.select_related("input"), pk=pk)
-        if not can_read_input(request.user, attachment.input):
+        attachment = get_object_or_404(Attachment.objects.select_related("input__author"), pk=pk)
+        input = attachment.input
+        if not can_read_input(request.user, input):
             raise Http404
+        file = attachment.file
+        if not input.names_its_author and not can_read_as_uploaded(request.user, input):
+            # Published without the author's name: without the name in the file's metadata too.
+            file = services.attachment_public_copy(attachment=attachment)
         response = FileResponse(
-            attachment.file.open("rb"),
+            file.open("rb"),
             as_attachment=attachment.content_type != "application/pdf",
             filename=attachment.original_name,
             content_type=attachment.content_type,
@@ -362,7 +365,7 @@ class BackgroundDocumentView(View):
         return response
 
 
-@method_decorator(ratelimit(key="user", rate="60/h", block=True), name="dispatch")
+@limit("60/h")
 class InputCopyView(AuthorInputMixin, View):
     """A PDF copy of one's own input (drafts too: nothing typed is lost after the deadline).
 

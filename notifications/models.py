@@ -46,6 +46,13 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("people named"),
+        help_text=_("Other people the message names: it goes when one of them is erased."),
+    )
     dispatched_at = models.DateTimeField(
         _("handed to a worker at"),
         null=True,
@@ -94,6 +101,13 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("e-mail"),
+    )
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("people named"),
+        help_text=_("Other people the notice names: it goes when one of them is erased."),
     )
 
     objects = NotificationQuerySet.as_manager()

@@ -38,9 +38,11 @@ def email_queue(
     message: EmailMultiAlternatives,
     kind: str,
     idempotency_key: str | None = None,
+    mentions=(),
 ) -> OutgoingEmail:
     """Store one message per recipient and deliver it once the current transaction commits.
 
+    `mentions` are the other people the message names (it goes when one of them is erased).
     With an idempotency key that was used before, nothing new is stored or sent and the earlier
     row is returned.
     """
@@ -69,6 +71,8 @@ def email_queue(
         except IntegrityError:
             rows.append(OutgoingEmail.objects.get(idempotency_key=key))
             continue
+        if mentions:
+            row.mentions.add(*mentions)
         # robust: a broker that is down must not break the user's request; the row stays
         # queued, not dispatched, and emails_requeue_stalled() hands it over a minute later.
         transaction.on_commit(lambda pk=row.pk: email_dispatch(pk), robust=True)
@@ -83,6 +87,7 @@ def email_from_template(
     context: dict,
     language: str,
     idempotency_key: str | None = None,
+    mentions=(),
 ) -> OutgoingEmail:
     """Render notifications/email/<template>_{subject,message}.txt (and .html) and queue it.
 
@@ -101,7 +106,9 @@ def email_from_template(
     )
     if html:
         message.attach_alternative(html, "text/html")
-    return email_queue(message=message, kind=template, idempotency_key=idempotency_key)
+    return email_queue(
+        message=message, kind=template, idempotency_key=idempotency_key, mentions=mentions
+    )
 
 
 def message_id(email: OutgoingEmail) -> str:
@@ -245,12 +252,13 @@ def unsubscribe_token(user, kind_code: str) -> str:
     return signing.dumps([user.pk, kind_code], salt=_UNSUBSCRIBE_SALT)
 
 
-def notify(*, recipient, kind_code: str, context: dict, link: tuple | None = None):
+def notify(*, recipient, kind_code: str, context: dict, link: tuple | None = None, mentions=()):
     """Tell a user something: record the notice and e-mail it now or in the digest, as chosen.
 
     Rendered now in the recipient's preferred language (subject and text templates of the
     kind); the e-mail leaves after the current transaction commits. `link` is a URL name and
-    its kwargs, reversed in the recipient's language. Returns the notification, or None when
+    its kwargs, reversed in the recipient's language. `mentions` are the other people the
+    notice names: it goes when one of them is erased. Returns the notification, or None when
     the recipient turned the kind off everywhere.
     """
     declared = kind(kind_code)
@@ -274,11 +282,14 @@ def notify(*, recipient, kind_code: str, context: dict, link: tuple | None = Non
         in_app=in_app,
         email_choice=email_choice,
     )
+    if mentions:
+        notification.mentions.add(*mentions)
     if email_choice == IMMEDIATELY:
         notification.email = email_queue(
             message=_notification_message(notification, language=language),
             kind=declared.code,
             idempotency_key=f"notification:{notification.pk}",
+            mentions=mentions,
         )
         notification.save(update_fields=["email"])
     return notification
@@ -378,6 +389,7 @@ def digests_send(*, now=None, batch_size: int = 2000) -> int:
         Notification.objects.digest_due()
         .filter(created_at__lte=now, recipient__is_active=True)
         .select_related("recipient__profile")
+        .prefetch_related("mentions")
         .order_by("recipient_id", "pk")
     )
     sent = 0
@@ -394,6 +406,7 @@ def digests_send(*, now=None, batch_size: int = 2000) -> int:
                 message=message,
                 kind="digest",
                 idempotency_key=f"digest:{recipient_id}:{notices[-1].pk}",
+                mentions={person for notice in notices for person in notice.mentions.all()},
             )
             Notification.objects.filter(pk__in=[n.pk for n in notices], email__isnull=True).update(
                 email=email
@@ -418,3 +431,22 @@ def _digest_message(recipient, notices) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject=subject, body=text.strip(), to=[recipient.email])
     message.attach_alternative(html, "text/html")
     return message
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_purge(*, now=None) -> dict[str, int]:
+    """Delete what is kept no longer than its period (settings GCM_RETENTION_*_DAYS): e-mails
+    of the outbox, which hold sign-in and reset links, and in-app notices once read."""
+    now = now or timezone.now()
+    outbox_before = now - timedelta(days=settings.GCM_RETENTION_OUTBOX_DAYS)
+    notices_before = now - timedelta(days=settings.GCM_RETENTION_READ_NOTICES_DAYS)
+    # A queued e-mail is still to go out, however old: the sweeper hands it over.
+    emails, _ = (
+        OutgoingEmail.objects.filter(created_at__lt=outbox_before)
+        .exclude(status=OutgoingEmail.Status.QUEUED)
+        .delete()
+    )
+    notices, _ = Notification.objects.filter(read_at__lt=notices_before).delete()
+    return {"emails": emails, "notices": notices}

@@ -4,7 +4,14 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import OperationalError
 
-from .services import EmailDeliveryFailed, digests_send, email_deliver, emails_requeue_stalled
+from .models import OutgoingEmail
+from .services import (
+    EmailDeliveryFailed,
+    digests_send,
+    email_deliver,
+    emails_requeue_stalled,
+    retention_purge,
+)
 
 
 @shared_task(bind=True, name="notifications.deliver_email", max_retries=8)
@@ -17,6 +24,8 @@ def deliver_email(self, outgoing_email_id: int) -> str:
     """
     try:
         return email_deliver(outgoing_email_id=outgoing_email_id).status
+    except OutgoingEmail.DoesNotExist:
+        return "deleted"  # erased with a person it named before it went out
     except (EmailDeliveryFailed, OperationalError) as exc:
         # The mail server or the database is unavailable for now: try again later.
         if self.request.is_eager:
@@ -37,3 +46,9 @@ def send_daily_digests() -> int:
 def requeue_stalled_emails() -> int:
     """Beat runs this every few minutes so that no queued e-mail is ever left behind."""
     return emails_requeue_stalled()
+
+
+@shared_task(name="notifications.purge_expired")
+def purge_expired() -> dict:
+    """Beat runs this daily: e-mails and read notices past their retention period go."""
+    return retention_purge()

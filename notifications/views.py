@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
-from django_ratelimit.decorators import ratelimit
 
 from gcmportal.errors import DomainError
+from gcmportal.ratelimits import limit
 
 from . import services
 from .forms import NotificationPreferencesForm
@@ -51,7 +51,7 @@ class NotificationReadAllView(LoginRequiredMixin, View):
         return redirect("notification_list")
 
 
-@method_decorator(ratelimit(key="user", rate="60/h", method="POST", block=True), name="dispatch")
+@limit("60/h", method="POST")
 class NotificationPreferencesView(LoginRequiredMixin, FormView):
     template_name = "notifications/preferences.html"
     form_class = NotificationPreferencesForm
@@ -75,7 +75,7 @@ class NotificationPreferencesView(LoginRequiredMixin, FormView):
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # mail clients POST one-click unsubscribes
-@method_decorator(ratelimit(key="ip", rate="60/h", method="POST", block=True), name="dispatch")
+@limit("60/h", key="ip", method="POST")
 class UnsubscribeView(TemplateView):
     """GET asks for confirmation (link scanners must not unsubscribe anyone); POST does it.
 

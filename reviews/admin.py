@@ -3,6 +3,7 @@ compiled from their inputs, with each compilation's live progress."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -59,6 +60,10 @@ class ReportVersionInline(admin.TabularInline):
         running = version.state in (ReportVersion.State.QUEUED, ReportVersion.State.RUNNING)
         if not running:
             detail = version.error or ""
+            if version.withdrawn_at:
+                detail = gettext(
+                    "Files withdrawn on %(date)s: they named a person who asked to be erased"
+                ) % {"date": date_format(version.withdrawn_at, "DATETIME_FORMAT")}
             if version.published_at:
                 detail = gettext("Published on %(date)s by %(name)s") % {
                     "date": date_format(version.published_at, "DATETIME_FORMAT"),
@@ -89,13 +94,29 @@ class ReportVersionInline(admin.TabularInline):
         return format_html_join(" · ", '<a href="{}">{}</a>', links) or "—"
 
 
+class NamesErasedPersonFilter(admin.SimpleListFilter):
+    """Reports with a version whose files name a person who asked to be erased."""
+
+    title = _("names a person who asked to be erased")
+    parameter_name = "names_erased"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=services.reports_naming_erased().values("report_id"))
+        return queryset
+
+
 @admin.register(Report)
 class ReportAdmin(TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
     """Reports: filters chosen by staff, compiled by a Celery job whose progress shows live."""
 
-    list_display = ["title", "call", "review", "created_by", "created_at"]
+    list_display = ["title", "call", "review", "created_by", "created_at", "names_erased"]
     list_select_related = ["call", "review__call", "created_by"]
-    list_filter = ["call", "review"]
+    list_filter = [NamesErasedPersonFilter, "call", "review"]
+    actions = ["replace_naming_erased"]
     search_fields = ["title"]
     autocomplete_fields = ["call", "review"]
     filter_horizontal = ["objectives", "stakeholder_groups", "regions", "countries", "languages"]
@@ -119,6 +140,35 @@ class ReportAdmin(TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        naming = services.reports_naming_erased().filter(report=OuterRef("pk"))
+        return super().get_queryset(request).annotate(names_erased_person=Exists(naming))
+
+    @admin.display(description=_("names a person who asked to be erased"), boolean=True)
+    def names_erased(self, report: Report) -> bool:
+        return report.names_erased_person
+
+    @admin.action(
+        description=_("Compile again without erased people's names, withdrawing the old files"),
+        permissions=["compile"],
+    )
+    def replace_naming_erased(self, request, queryset):
+        for report in queryset:
+            try:
+                version = services.report_replace_naming_erased(report=report, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{report}: {error.message}", messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(report)s: the files naming an erased person are withdrawn; version "
+                        "%(number)s is being compiled without the name."
+                    )
+                    % {"report": report, "number": version.number},
+                    messages.SUCCESS,
+                )
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -164,6 +164,25 @@ class ReportVersion(models.Model):
         verbose_name=_("published by"),
     )
 
+    # The people whose names its files print (inputs published with the author's name).
+    named_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("people named"),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("files withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Its files were deleted because they name a person who asked to be erased."),
+    )
+    publish_when_done = models.BooleanField(
+        _("publish when compiled"),
+        default=False,
+        help_text=_("Compiled to replace a withdrawn published version: published once done."),
+    )
+
     # The formats a version is downloaded in, with their file fields and media types.
     FORMATS = {
         "pdf": ("pdf_file", "application/pdf"),

@@ -25,7 +25,7 @@ from consultations.models import Input, Objective
 from gcmportal.errors import DomainError
 from gcmportal.exports import spreadsheet_safe
 from notifications.services import notify
-from stakeholders.models import Country, Language, Region, StakeholderGroup
+from stakeholders.models import Country, Language, Region, StakeholderGroup, User
 
 from .documents import MEANWHILE_FROM, MEANWHILE_TO, write_documents
 from .models import Report, ReportVersion
@@ -116,16 +116,13 @@ def report_publish(*, version: ReportVersion, by) -> ReportVersion:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=version.report_id)
         version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-        if version.state != ReportVersion.State.DONE:
+        if version.state != ReportVersion.State.DONE or version.withdrawn_at:
             raise DomainError(gettext("Only a compiled version can be published."))
         if version.published_at:
             raise DomainError(
                 gettext("Version %(number)s is published already.") % {"number": version.number}
             )
-        report.versions.exclude(pk=version.pk).update(published_at=None, published_by=None)
-        version.published_at = timezone.now()
-        version.published_by = by
-        version.save(update_fields=["published_at", "published_by"])
+        _publish(version, by=by)
         call = report.call or report.review.call
         for follower in call.followers.select_related("user__profile"):
             notify(
@@ -135,6 +132,66 @@ def report_publish(*, version: ReportVersion, by) -> ReportVersion:
                 link=("call_detail", {"pk": call.pk}),
             )
     return version
+
+
+def _publish(version: ReportVersion, *, by) -> None:
+    """Make the version the report's published one (call with the report's row locked)."""
+    ReportVersion.objects.filter(report_id=version.report_id).exclude(pk=version.pk).update(
+        published_at=None, published_by=None
+    )
+    version.published_at = timezone.now()
+    version.published_by = by
+    version.save(update_fields=["published_at", "published_by"])
+
+
+def report_version_files_delete(version: ReportVersion) -> None:
+    """Delete a version's files from the storage (the row's fields are the caller's)."""
+    for _format, (field, _type) in ReportVersion.FORMATS.items():
+        name = getattr(version, field).name
+        if name:
+            getattr(version, field).storage.delete(name)
+
+
+def reports_naming_erased():
+    """Versions whose files name a person who asked to be erased."""
+    return ReportVersion.objects.filter(
+        named_authors__erasure_requested_at__isnull=False, withdrawn_at__isnull=True
+    ).distinct()
+
+
+def report_replace_naming_erased(*, report: Report, by) -> ReportVersion:
+    """Withdraw the files of every version of the report that names a person who asked to be
+    erased, and compile a new version without the name, published once done if one of the
+    withdrawn versions was."""
+    naming = reports_naming_erased().filter(report=report)
+    with transaction.atomic():
+        Report.objects.select_for_update().get(pk=report.pk)
+        versions = list(
+            ReportVersion.objects.filter(pk__in=naming.values("pk")).select_for_update()
+        )
+        if not versions:
+            raise DomainError(gettext("No version of this report names a person who was erased."))
+        was_published = any(v.published_at for v in versions)
+        for version in versions:
+            report_version_files_delete(version)
+            for _format, (field, _type) in ReportVersion.FORMATS.items():
+                setattr(version, field, "")
+            version.withdrawn_at = timezone.now()
+            version.published_at = None
+            version.published_by = None
+            version.save(
+                update_fields=[
+                    "withdrawn_at",
+                    "published_at",
+                    "published_by",
+                    *(field for field, _type in ReportVersion.FORMATS.values()),
+                ]
+            )
+        replacement = report_compile_request(report=report, by=by)
+        if was_published:
+            replacement.publish_when_done = True
+            replacement.save(update_fields=["publish_when_done"])
+    return replacement
 
 
 def report_unpublish(*, report: Report, by) -> None:
@@ -371,6 +428,12 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
             )
             _progress(version, 5, gettext("Counting the inputs"))
             figures = report_figures(Input.objects.filter(pk__in=input_ids))
+            version.named = set(
+                Input.objects.filter(pk__in=input_ids)
+                .published()
+                .naming_their_author()
+                .values_list("author_id", flat=True)
+            )
             _write_files(version, input_ids, figures)
     except CompilationCancelled:
         return _finish(version, ReportVersion.State.CANCELLED)
@@ -384,6 +447,16 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
 
 
 def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVersion:
+    named = getattr(version, "named", set())
+    if state == ReportVersion.State.DONE and (
+        User.objects.filter(pk__in=named, erasure_requested_at__isnull=False).exists()
+    ):
+        # Someone it names asked to be erased while it was compiled: its files must not exist.
+        report_version_files_delete(version)
+        state = ReportVersion.State.FAILED
+        error = gettext(
+            "A person this version names asked meanwhile to be erased. Compile the report again."
+        )
     with transaction.atomic():
         stored = ReportVersion.objects.select_for_update().get(pk=version.pk)
         stored.state = state
@@ -399,6 +472,10 @@ def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVer
                 setattr(stored, field, getattr(version, field))
             fields += ["progress", "step", *files]
         stored.save(update_fields=fields)
+        if state == ReportVersion.State.DONE:
+            stored.named_authors.set(named)
+            if stored.publish_when_done:
+                _publish(stored, by=stored.requested_by)
         if stored.requested_by and state in (ReportVersion.State.DONE, ReportVersion.State.FAILED):
             notify(
                 recipient=stored.requested_by,

@@ -1,16 +1,21 @@
 """Admin for accounts and stakeholder reference data."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from gcmportal.admin import run_decision
+from gcmportal.errors import DomainError
 
 from . import services
 from .models import (
@@ -32,6 +37,31 @@ class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email"]
+
+
+class PersonalDataRequestForm(forms.Form):
+    """A request received outside the portal: how it came (for the audit), and for an erasure
+    the person's address typed again, so that no account is erased by a slip."""
+
+    note = forms.CharField(
+        label=_("How the request was received"),
+        max_length=300,
+        help_text=_("For example: e-mail of 3 December 2026 from the person, reference 2026/41."),
+    )
+
+    def __init__(self, *args, confirm_email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirm_email = confirm_email
+        if confirm_email:
+            self.fields["email"] = forms.CharField(
+                label=_("The person's e-mail address, typed again to confirm"), max_length=254
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.confirm_email.lower():
+            raise forms.ValidationError(gettext("This is not the account's address."))
+        return email
 
 
 class UserEditForm(UserChangeForm):
@@ -68,6 +98,101 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    # A person's request received by e-mail or letter: staff export or erase their data here,
+    # through the same services as the person's own "My data" page, and the log records it.
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/personal-data/",
+                view(self.personal_data_view),
+                name="stakeholders_user_personal_data",
+            ),
+            path("<int:pk>/erase/", view(self.erase_view), name="stakeholders_user_erase"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {
+            "may_export": request.user.has_perm("stakeholders.export_personal_data"),
+            "may_erase": request.user.has_perm("stakeholders.erase_personal_data"),
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def personal_data_view(self, request, pk):
+        if not request.user.has_perm("stakeholders.export_personal_data"):
+            raise PermissionDenied
+        person = get_object_or_404(User, pk=pk)
+        form = PersonalDataRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            from .views import personal_data_download
+
+            try:
+                export = services.account_export_for_request(
+                    user=person, by=request.user, note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return personal_data_download(export)
+        return self._request_page(
+            request,
+            person,
+            form,
+            title=gettext("Export the personal data of %(person)s") % {"person": person},
+            intro=gettext(
+                "At the person's request received outside the portal: a ZIP file with "
+                "everything the portal holds about them, in their language, as their own "
+                "“Download my data” gives it. Your name, the date and the note are recorded "
+                "in the account's history."
+            ),
+            button=gettext("Download the personal data"),
+        )
+
+    def erase_view(self, request, pk):
+        if not request.user.has_perm("stakeholders.erase_personal_data"):
+            raise PermissionDenied
+        person = get_object_or_404(User, pk=pk)
+        form = PersonalDataRequestForm(request.POST or None, confirm_email=person.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.account_erase(user=person, by=request.user, note=form.cleaned_data["note"])
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    gettext("The account and its personal data have been erased."),
+                )
+                return redirect(reverse("admin:stakeholders_user_change", args=[person.pk]))
+        return self._request_page(
+            request,
+            person,
+            form,
+            title=gettext("Erase the account of %(person)s") % {"person": person},
+            intro=gettext(
+                "At the person's request received outside the portal. The account is closed at "
+                "once; drafts are deleted with their files; submitted inputs stay without the "
+                "person's name; notices, e-mails, follows, tokens and sessions go; unpublished "
+                "reports that name them are deleted, and published ones are listed under "
+                "the reports of the Reviews section, to be compiled again. This cannot be undone."
+            ),
+            button=gettext("Erase the account"),
+        )
+
+    def _request_page(self, request, person, form, *, title, intro, button):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "form": form,
+            "person": person,
+            "opts": self.model._meta,
+            "original": person,
+        }
+        return TemplateResponse(request, "admin/stakeholders/user/personal_data.html", context)
 
 
 @admin.display(description=_("name"))

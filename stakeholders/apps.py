@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = _("Stakeholders")
+
+    def ready(self):
+        from gcmportal import personal_data
+
+        from .personal_data import StakeholdersPersonalData
+
+        personal_data.register(StakeholdersPersonalData())

@@ -34,6 +34,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Unselect this instead of deleting accounts."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Erasure is asked for (the account is closed at once, in one transaction), then carried
+    # out app by app; a sweeper completes an erasure that a crash interrupted.
+    erasure_requested_at = models.DateTimeField(
+        _("erasure requested at"), null=True, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -44,6 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("export_personal_data", _("Can export a person's data at their request")),
+            ("erase_personal_data", _("Can erase a person's account at their request")),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
         ]

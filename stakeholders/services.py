@@ -4,19 +4,21 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_countries import countries as iso_countries
 
+from gcmportal import personal_data
 from gcmportal.errors import DomainError
-from notifications.models import OutgoingEmail
+from gcmportal.personal_data import Person
 from notifications.services import email_from_template, notify
 
 from . import reference
@@ -24,7 +26,6 @@ from .models import (
     ApiToken,
     Country,
     FocalPoint,
-    IdempotentRequest,
     Invitation,
     Language,
     Membership,
@@ -263,7 +264,9 @@ def _lock_organisation(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
-def _notify_admins(organisation: Organisation, *, kind_code: str, context: dict, link) -> None:
+def _notify_admins(
+    organisation: Organisation, *, kind_code: str, context: dict, link, mentions=()
+) -> None:
     admins = User.objects.filter(
         memberships__organisation=organisation,
         memberships__state=Membership.State.ACTIVE,
@@ -275,6 +278,7 @@ def _notify_admins(organisation: Organisation, *, kind_code: str, context: dict,
             kind_code=kind_code,
             context={"organisation": organisation, **context},
             link=link,
+            mentions=mentions,
         )
 
 
@@ -295,6 +299,7 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
             kind_code="membership_requested",
             context={"requester": user},
             link=("organisation_manage", {"pk": organisation.pk}),
+            mentions=[user],
         )
     return membership
 
@@ -435,6 +440,7 @@ def invitation_create(
                 "max_age_days": settings.GCM_INVITATION_MAX_AGE_DAYS,
             },
             language=invitee.language if invitee else by.language,
+            mentions=[by],
         )
     return invitation
 
@@ -593,111 +599,72 @@ def _verification_decide(queryset, *, by: User, status: str, reason: str, notify
 # --- Personal data: export and erasure --------------------------------------------------------
 
 
-def account_export(*, user: User) -> dict:
-    """Everything the portal holds about a user, as plain data (the "download my data" file)."""
-
-    def when(value):
-        return value.isoformat() if value else None
-
-    profile = (
-        Profile.objects.filter(user=user).select_related("stakeholder_group", "country").first()
-    )
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": user.email,
-            "date_joined": when(user.date_joined),
-            "last_login": when(user.last_login),
-            "is_staff": user.is_staff,
-            "two_factor_methods": sorted(
-                Authenticator.objects.filter(user=user).values_list("type", flat=True)
-            ),
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary}
-            for a in EmailAddress.objects.filter(user=user)
-        ],
-        "api_tokens": [
-            {
-                "name": t.name,
-                "key_starts_with": t.prefix,
-                "created_at": when(t.created_at),
-                "last_used_at": when(t.last_used_at),
-                "revoked_at": when(t.revoked_at),
-            }
-            for t in ApiToken.objects.filter(user=user)
-        ],
-        "profile": None,
-        "memberships": [
-            {
-                "organisation": m.organisation.name,
-                "organisation_id": m.organisation_id,
-                "role": m.role,
-                "state": m.state,
-                "since": when(m.created_at),
-                "updated": when(m.updated_at),
-            }
-            for m in Membership.objects.filter(user=user).select_related("organisation")
-        ],
-        "organisations_registered": [
-            {"name": o.name, "id": o.pk, "created_at": when(o.created_at)}
-            for o in Organisation.objects.filter(created_by=user)
-        ],
-        "invitations_sent": [
-            {
-                "organisation": i.organisation.name,
-                "email": i.email,
-                "created_at": when(i.created_at),
-                "accepted_at": when(i.accepted_at),
-            }
-            for i in Invitation.objects.filter(invited_by=user).select_related("organisation")
-        ],
-        "focal_point_requests": [
-            {
-                "country": f.country.code.code,
-                "position": f.position,
-                "status": f.verification_status,
-                "reason": f.verification_reason,
-                "created_at": when(f.created_at),
-                "decided_at": when(f.verified_at),
-            }
-            for f in FocalPoint.objects.filter(user=user).select_related("country")
-        ],
-        "emails_sent_to_you": [
-            {"subject": e.subject, "status": e.status, "created_at": when(e.created_at)}
-            for e in OutgoingEmail.objects.filter(recipient__iexact=user.email)
-        ],
+def account_person(user: User) -> Person:
+    """The person an account is, as the personal-data providers know them: the account and
+    every address it has."""
+    emails = {user.email.lower()}
+    emails |= {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
-    if profile:
-        data["profile"] = {
-            "display_name": profile.display_name,
-            "stakeholder_group": profile.stakeholder_group.code
-            if profile.stakeholder_group
-            else None,
-            "country": profile.country.code.code if profile.country else None,
-            "city": profile.city,
-            "preferred_language": profile.preferred_language,
-            "languages_read": sorted(profile.languages_read.values_list("code", flat=True)),
-            "objectives_of_interest": sorted(
-                profile.objectives_of_interest.values_list("number", flat=True)
-            ),
-            "regions_of_interest": sorted(
-                profile.regions_of_interest.values_list("code", flat=True)
-            ),
-            "terms_version": profile.terms_version,
-            "terms_accepted_at": when(profile.terms_accepted_at),
-        }
-    return data
+    return Person(user=user, emails=tuple(sorted(emails)))
 
 
-def account_erase(*, user: User) -> User:
-    """Erase a user's personal data and close the account.
+def account_export(*, user: User) -> Iterator[bytes]:
+    """Everything the portal holds about the person, as a ZIP streamed chunk by chunk (JSON in
+    their language, and their own files): every provider's export."""
+    return personal_data.export_zip(account_person(user), language=user.language)
 
-    The user row stays as an anonymous tombstone so that what the user published keeps its
-    content without attribution. Refused while the user is an organisation's last administrator.
+
+def account_export_for_request(*, user: User, by: User, note: str) -> Iterator[bytes]:
+    """The same export, made by staff answering the person's request received outside the
+    portal; the administration's log records who made it, when and why."""
+    if not by.has_perm("stakeholders.export_personal_data"):
+        raise DomainError(gettext("You may not export a person's data."))
+    if not note.strip():
+        raise DomainError(gettext("Say how the request was received (for the audit)."))
+    _log(by=by, user=user, message=gettext("Personal data exported: %(note)s") % {"note": note})
+    return account_export(user=user)
+
+
+def _log(*, by: User, user: User, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=User.objects.filter(pk=user.pk),
+        action_flag=CHANGE,
+        change_message=message.strip(),
+        single_object=True,
+    )
+
+
+def account_erase(*, user: User, by: User | None = None, note: str = "") -> User:
+    """Erase a person's account: closed at once (it can no longer sign in), then every app's
+    personal data erased (personal_data.erase).
+
+    Without `by`, the person asks for it themselves, which a staff account cannot; with `by`,
+    staff who may erase accounts answer a request received outside the portal (`note`, in the
+    administration's log). Refused while the person is an organisation's last administrator.
+    Interrupted, it is completed by accounts_erasure_complete_unfinished(); run again, it
+    changes nothing.
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.erased_at:
+            return user
+        if by is None or by.pk == user.pk:
+            if user.is_staff or user.is_superuser:
+                raise DomainError(
+                    gettext(
+                        "A staff account cannot be deleted from here: ask an administrator of "
+                        "the portal to close it."
+                    )
+                )
+        else:
+            if not by.has_perm("stakeholders.erase_personal_data"):
+                raise DomainError(gettext("You may not erase a person's account."))
+            if (user.is_staff or user.is_superuser) and not by.is_superuser:
+                raise DomainError(gettext("Only a superuser may erase a staff account."))
+            if not note.strip():
+                raise DomainError(gettext("Say how the request was received (for the audit)."))
         for membership in (
             Membership.objects.admins().filter(user=user).select_related("organisation")
         ):
@@ -710,31 +677,42 @@ def account_erase(*, user: User) -> User:
                     )
                     % {"name": membership.organisation.name}
                 )
-        old_email = user.email
-        Membership.objects.filter(user=user).update(
-            state=Membership.State.REMOVED, updated_at=timezone.now()
-        )
-        # Live rows first: deleting them writes history rows, which are then erased too.
-        Profile.objects.filter(user=user).delete()
-        Profile.history.filter(user_id=user.pk).delete()
-        FocalPoint.objects.filter(user=user).delete()
-        FocalPoint.history.filter(user_id=user.pk).delete()
-        Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
-        EmailAddress.objects.filter(user=user).delete()
-        Authenticator.objects.filter(user=user).delete()
-        ApiToken.objects.filter(user=user).delete()
-        IdempotentRequest.objects.filter(user=user).delete()  # answers may quote the user
-        OutgoingEmail.objects.filter(recipient__iexact=old_email).delete()
-        # A new (unusable) password invalidates every session of the account.
-        user.email = f"erased-{user.pk}@erased.invalid"
-        user.set_unusable_password()
-        user.is_active = False
-        user.is_staff = False
-        user.is_superuser = False
-        user.save(update_fields=["email", "password", "is_active", "is_staff", "is_superuser"])
-        user.groups.clear()
-        user.user_permissions.clear()
+        if not user.erasure_requested_at:
+            # Closed in this transaction: whatever happens next, the account cannot sign in.
+            user.erasure_requested_at = timezone.now()
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["erasure_requested_at", "is_active", "password"])
+        if by is not None and by.pk != user.pk:
+            _log(by=by, user=user, message=gettext("Account erased: %(note)s") % {"note": note})
+    return account_erasure_complete(user=user)
+
+
+def account_erasure_complete(*, user: User) -> User:
+    """Carry out an erasure that was asked for: every provider, the account's own last."""
+    user = User.objects.get(pk=user.pk)
+    if user.erased_at or not user.erasure_requested_at:
+        return user
+    personal_data.erase(account_person(user), last="stakeholders")
+    user.refresh_from_db()
     return user
+
+
+# An erasure still unfinished after this long was interrupted (a crash, a restart).
+ERASURE_INTERRUPTED_AFTER = timedelta(minutes=2)
+
+
+def accounts_erasure_complete_unfinished(*, now=None) -> int:
+    """Complete every erasure a crash interrupted (beat runs this every few minutes)."""
+    now = now or timezone.now()
+    unfinished = User.objects.filter(
+        erasure_requested_at__lt=now - ERASURE_INTERRUPTED_AFTER, erased_at__isnull=True
+    )
+    count = 0
+    for user in unfinished.iterator():
+        account_erasure_complete(user=user)
+        count += 1
+    return count
 
 
 # --- Personal API tokens ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("terms/", views.TermsView.as_view(), name="terms"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accounts/profile/", views.ProfileView.as_view(), name="account_profile"),
     path("accounts/organisations/", views.MyOrganisationsView.as_view(), name="my_organisations"),
     path(

@@ -1,23 +1,20 @@
 """Pages of the stakeholders app: profile, organisations, invitations, focal points, my data."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
-from django_ratelimit.decorators import ratelimit
 
+from gcmportal import personal_data
 from gcmportal.errors import DomainError
-from gcmportal.ratelimits import limit_posts
+from gcmportal.ratelimits import limit, limit_posts
 
 from . import services
 from .filters import OrganisationFilter
@@ -39,6 +36,18 @@ class TermsView(TemplateView):
 
     template_name = "stakeholders/terms.html"
     extra_context = {"terms_version": settings.GCM_TERMS_VERSION}
+
+
+class PrivacyView(TemplateView):
+    """What the portal keeps about a person, why and for how long: from what each app's
+    personal-data provider declares (never written twice)."""
+
+    template_name = "stakeholders/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sections=personal_data_sections(), terms_version=settings.GCM_TERMS_VERSION, **kwargs
+        )
 
 
 @limit_posts("60/h")
@@ -357,7 +366,7 @@ class InvitationAcceptView(LoginRequiredMixin, TemplateView):
         return redirect("organisation_detail", pk=membership.organisation_id)
 
 
-@method_decorator(ratelimit(key="ip", rate="120/m", block=True), name="dispatch")
+@limit("120/m", key="ip")
 class OrganisationAutocompleteView(View):
     """Up to ten registered organisations whose name or acronym contains the typed text."""
 
@@ -419,20 +428,38 @@ class AccountDataView(LoginRequiredMixin, TemplateView):
         context["delete_form"] = kwargs.get("delete_form") or AccountDeleteForm(
             user=self.request.user
         )
+        context["sections"] = personal_data_sections()
         return context
 
 
-@method_decorator(ratelimit(key="user", rate="20/h", block=True), name="dispatch")
+def personal_data_sections() -> list[dict]:
+    """What every provider declares, as the privacy and "My data" pages show it."""
+    return [
+        {
+            "key": section.key,
+            "title": section.title,
+            "kept": section.kept,
+            "purpose": section.purpose,
+            "retention": section.retention_text(),
+            "fields": section.field_labels(),
+        }
+        for _provider, section in personal_data.sections()
+    ]
+
+
+def personal_data_download(export) -> StreamingHttpResponse:
+    """The export (services.account_export) as a download: a ZIP written while it is sent."""
+    filename = f"gcm-portal-my-data-{timezone.now():%Y-%m-%d}.zip"
+    response = StreamingHttpResponse(export, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@limit("20/h")
 class AccountDataDownloadView(LoginRequiredMixin, View):
     def get(self, request):
-        data = services.account_export(user=request.user)
-        filename = f"gcm-portal-my-data-{timezone.now():%Y-%m-%d}.json"
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return personal_data_download(services.account_export(user=request.user))
 
 
 @limit_posts("10/h")

@@ -63,3 +63,52 @@ def run_at_once(*operations) -> list[str]:
         if isinstance(outcome, BaseException):
             raise outcome
     return outcomes
+
+
+def read_export(response) -> tuple[dict, dict[str, bytes]]:
+    """A "Download my data" response: its my-data.json, and every member of the ZIP by name."""
+    import io
+    import json
+    import zipfile
+
+    content = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    return json.loads(members["my-data.json"]), members
+
+
+def export_records(data: dict, key: str) -> list[dict]:
+    """The records of one section of an export."""
+    (section,) = [s for s in data["sections"] if s["key"] == key]
+    return section["records"]
+
+
+def pdf_by(author: str):
+    """An uploaded PDF whose metadata names its author (as word processors write it)."""
+    import io
+
+    import pypdf
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Author": author, "/Creator": author, "/Title": "Evidence"})
+    content = io.BytesIO()
+    writer.write(content)
+    return SimpleUploadedFile("evidence.pdf", content.getvalue(), "application/pdf")
+
+
+def docx_by(author: str):
+    """An uploaded Word document whose properties name its author and last editor."""
+    import io
+
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = docx.Document()
+    document.add_paragraph("Notes from our meeting.")
+    document.core_properties.author = author
+    document.core_properties.last_modified_by = author
+    content = io.BytesIO()
+    document.save(content)
+    return SimpleUploadedFile("notes.docx", content.getvalue())

@@ -159,6 +159,10 @@ MFA_TOTP_ISSUER = "GCM Stakeholder Portal"
 GCM_STAFF_MFA_REQUIRED = env.bool("GCM_STAFF_MFA_REQUIRED", default=True)
 # The terms of participation and privacy notice in force; users accept a version at sign-up.
 GCM_TERMS_VERSION = "2026-11"
+# How long e-mails stay in the outbox (they hold sign-in and reset links) and read in-app
+# notices are kept; a daily job deletes them after that. The privacy page says so from these.
+GCM_RETENTION_OUTBOX_DAYS = env.int("GCM_RETENTION_OUTBOX_DAYS", default=90)
+GCM_RETENTION_READ_NOTICES_DAYS = env.int("GCM_RETENTION_READ_NOTICES_DAYS", default=90)
 # How long an invitation to join an organisation stays valid.
 GCM_INVITATION_MAX_AGE_DAYS = env.int("GCM_INVITATION_MAX_AGE_DAYS", default=14)
 # The demo content command refuses to run where this is off (production).

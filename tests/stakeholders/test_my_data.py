@@ -23,6 +23,7 @@ from tests.factories import (
     StakeholderGroupFactory,
     UserFactory,
 )
+from tests.support import export_records, read_export
 
 pytestmark = pytest.mark.django_db
 
@@ -82,54 +83,75 @@ def someone_else():
     return user
 
 
-def test_data_download_is_a_json_attachment_not_kept_in_caches(client, amina):
+def test_data_download_is_a_zip_attachment_not_kept_in_caches(client, amina):
     client.force_login(amina)
 
     response = client.get(url("account_data_download"))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response.streaming  # written while it is sent
+    assert response["Content-Type"] == "application/zip"
     assert re.fullmatch(
-        r'attachment; filename="gcm-portal-my-data-\d{4}-\d{2}-\d{2}\.json"',
+        r'attachment; filename="gcm-portal-my-data-\d{4}-\d{2}-\d{2}\.zip"',
         response["Content-Disposition"],
     )
     assert response["Cache-Control"] == "no-store"
+    data, members = read_export(response)
+    assert data["format"] == "gcm-portal-personal-data/1"
+    assert list(members) == ["my-data.json"]  # she has no attachments
 
 
 def test_data_download_holds_the_account_profile_memberships_requests_and_emails(client, amina):
     client.force_login(amina)
 
-    data = json.loads(client.get(url("account_data_download")).content)
+    data, _members = read_export(client.get(url("account_data_download")))
 
-    assert data["account"]["email"] == "amina@example.org"
-    assert data["email_addresses"] == [
-        {"email": "amina@example.org", "verified": True, "primary": True}
-    ]
-    profile = data["profile"]
+    assert data["language"] == "es"
+    (account,) = export_records(data, "account")
+    assert account["email"] == "amina@example.org"
+    assert [
+        (a["email"], a["verified"], a["primary"]) for a in export_records(data, "email_addresses")
+    ] == [("amina@example.org", True, True)]
+    (profile,) = export_records(data, "profile")
     assert profile["display_name"] == "Amina Diallo"
     assert profile["city"] == "Thiès"
-    assert profile["preferred_language"] == "es"
-    assert profile["country"] == "SN"
-    assert profile["stakeholder_group"] == "civil_society"
-    assert profile["languages_read"] == ["en", "fr"]
+    assert profile["preferred_language"] == "Español"
+    assert profile["country"] == "Senegal"
+    assert sorted(profile["languages_read"]) == ["Francés", "Inglés"]
     assert profile["terms_version"] == "2026-11"
-    assert sorted((m["organisation"], m["role"], m["state"]) for m in data["memberships"]) == [
-        ("Caritas Dakar", "member", "pending"),
-        ("Migrants Solidarity Network", "member", "active"),
+    assert sorted(
+        (m["organisation"], m["role"], m["state"]) for m in export_records(data, "memberships")
+    ) == [
+        ("Caritas Dakar", "miembro", "solicitada"),
+        ("Migrants Solidarity Network", "miembro", "activo"),
     ]
-    assert [(f["country"], f["position"], f["status"]) for f in data["focal_point_requests"]] == [
-        ("SN", "Adviser, MFA", "pending")
-    ]
-    (email,) = data["emails_sent_to_you"]
+    (focal_point,) = export_records(data, "focal_points")
+    assert (focal_point["country"], focal_point["position"]) == ("Senegal", "Adviser, MFA")
+    (email,) = export_records(data, "emails")
     assert "Migrants Solidarity Network" in email["subject"]
+
+
+def test_data_download_labels_every_section_in_the_persons_language(client, amina):
+    client.force_login(amina)
+
+    data, _members = read_export(client.get(url("account_data_download")))
+
+    profile = next(s for s in data["sections"] if s["key"] == "profile")
+    assert profile["title"] == "Perfil"
+    assert profile["fields"]["city"] == "Ciudad"
+    for section in data["sections"]:
+        assert section["title"] and section["kept"] and section["purpose"] and section["retention"]
+        for record in section["records"]:
+            assert set(record) <= set(section["fields"]), section["key"]
 
 
 def test_data_download_holds_nothing_about_another_user(client, amina, someone_else):
     client.force_login(amina)
 
-    content = client.get(url("account_data_download")).content.decode()
+    data, _members = read_export(client.get(url("account_data_download")))
+    content = json.dumps(data, ensure_ascii=False)
 
-    for trace in ["someone.else", "Pierre Martin", "Lyon", "Cimade", "Préfet", '"FR"']:
+    for trace in ["someone.else", "Pierre Martin", "Lyon", "Cimade", "Préfet", "Francia"]:
         assert trace not in content
 
 
