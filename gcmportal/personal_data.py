@@ -38,6 +38,7 @@ class Person:
 
     user: models.Model
     emails: tuple[str, ...]
+    names: tuple[str, ...] = ()  # the names others read (texts written before `mentions`)
 
 
 @dataclass(frozen=True)

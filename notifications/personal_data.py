@@ -26,6 +26,18 @@ NAMED_PURPOSE = _(
 )
 
 
+# The kinds of message whose text names someone other than their recipient. Rows stored before
+# the portal recorded `mentions` are found by the person's addresses and names in their text.
+NAMING_KINDS = ("membership_requested", "organisation_invitation", "digest")
+
+
+def _naming_in_text(person, field: str) -> Q:
+    said = Q(pk__in=[])
+    for words in (*person.emails, *(name for name in person.names if len(name) >= 3)):
+        said |= Q(**{f"{field}__icontains": words})
+    return Q(kind__in=NAMING_KINDS) & said
+
+
 def _to_person(person) -> Q:
     addressed = Q(pk__in=[])
     for email in person.emails:
@@ -87,23 +99,31 @@ class NotificationsPersonalData(PersonalDataProvider):
         user = person.user
         rows = {
             "notices": Notification.objects.filter(recipient=user),
-            "notices_naming_you": Notification.objects.filter(mentions=user).exclude(
-                recipient=user
-            ),
+            "notices_naming_you": Notification.objects.filter(
+                Q(mentions=user) | _naming_in_text(person, "body")
+            )
+            .exclude(recipient=user)
+            .distinct(),
             "notification_preferences": NotificationPreference.objects.filter(user=user),
             "emails": OutgoingEmail.objects.filter(_to_person(person)),
-            "emails_naming_you": OutgoingEmail.objects.filter(mentions=user).exclude(
-                _to_person(person)
-            ),
+            "emails_naming_you": OutgoingEmail.objects.filter(
+                Q(mentions=user) | _naming_in_text(person, "body_text")
+            )
+            .exclude(_to_person(person))
+            .distinct(),
         }[section.key]
         for row in rows.order_by("pk").iterator(chunk_size=500):
             yield model_record(row, section.fields, id=row.pk)
 
     def erase(self, person):
         user = person.user
-        emails = OutgoingEmail.objects.filter(_to_person(person) | Q(mentions=user))
+        emails = OutgoingEmail.objects.filter(
+            _to_person(person) | Q(mentions=user) | _naming_in_text(person, "body_text")
+        )
         with transaction.atomic():
             admin_log_forget(admin_log_entries(OutgoingEmail, emails.values_list("pk", flat=True)))
-            Notification.objects.filter(Q(recipient=user) | Q(mentions=user)).delete()
+            Notification.objects.filter(
+                Q(recipient=user) | Q(mentions=user) | _naming_in_text(person, "body")
+            ).delete()
             OutgoingEmail.objects.filter(pk__in=emails.values("pk")).delete()
             NotificationPreference.objects.filter(user=user).delete()

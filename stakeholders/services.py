@@ -606,7 +606,12 @@ def account_person(user: User) -> Person:
     emails |= {
         e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
-    return Person(user=user, emails=tuple(sorted(emails)))
+    names = Profile.objects.filter(user=user).exclude(display_name="")
+    return Person(
+        user=user,
+        emails=tuple(sorted(emails)),
+        names=tuple(names.values_list("display_name", flat=True)),
+    )
 
 
 def account_export(*, user: User) -> Iterator[bytes]:

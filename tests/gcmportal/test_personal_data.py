@@ -352,3 +352,28 @@ def test_personal_data_log_keeps_the_staff_export_without_the_name_after_erasure
     assert entry.user == world["staff"]
     assert entry.object_id == str(amina.pk)
     assert entry.object_repr == personal_data.ERASED
+
+
+def test_personal_data_notices_naming_the_person_before_mentions_were_recorded_go_too(
+    reference_data, django_capture_on_commit_callbacks
+):
+    # Stored by an earlier version of the portal: the text names her, nothing links it to her.
+    from notifications.models import Notification, OutgoingEmail
+
+    amina = ProfileFactory(display_name="Amina Diallo").user
+    network_admin = ProfileFactory(display_name="Network Admin").user
+    network = OrganisationFactory(name="Migrants Solidarity Network")
+    MembershipFactory(user=network_admin, organisation=network, role=Membership.Role.ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.membership_request(user=amina, organisation=network)
+    Notification.mentions.through.objects.all().delete()
+    OutgoingEmail.mentions.through.objects.all().delete()
+    unrelated = Notification.objects.create(
+        recipient=network_admin, kind="welcome", title="Welcome", body="Welcome, Amina Diallo."
+    )
+    assert Notification.objects.filter(recipient=network_admin, body__contains="Amina").count() == 2
+
+    stakeholders.account_erase(user=amina)
+
+    assert list(Notification.objects.filter(body__contains="Amina")) == [unrelated]
+    assert not OutgoingEmail.objects.filter(body_text__contains="Amina Diallo").exists()
