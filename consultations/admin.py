@@ -5,8 +5,9 @@ import re
 from copy import copy
 from urllib.parse import urlencode
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from gcmportal.admin import report_form_errors, run_decision
+from gcmportal.admin import ReadableInitialMixin, report_form_errors, run_decision
 from gcmportal.errors import DomainError
 from gcmportal.exports import csv_download
 from stakeholders.models import FocalPoint, Organisation, Region, User
@@ -98,7 +99,8 @@ class ThematicConsultationInline(TranslationStackedInline):
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin, TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
+# No tabs (TranslationAdmin's): they load jQuery UI from a CDN.
+class CallAdmin(ReadableInitialMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "code", "region", "opens_at", "closes_at", "status_label"]
     list_filter = ["kind", "region", "eligibility", "pre_moderation"]
     search_fields = ["title", "code"]
@@ -239,6 +241,8 @@ class ExistsFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
+        if not self.value().isdigit():  # shown as the admin's "wrong filter" message
+            raise IncorrectLookupParameters(self.value())
         return queryset.filter(
             Exists(self.through.objects.filter(input=OuterRef("pk"), **{self.column: self.value()}))
         )
@@ -772,7 +776,8 @@ class DecisionLogAdmin(admin.ModelAdmin):
         """The whole log of one call as CSV, streamed."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        call = Call.objects.filter(pk=request.GET.get("call") or None).first()
+        call_id = request.GET.get("call", "")
+        call = Call.objects.filter(pk=call_id).first() if call_id.isdigit() else None
         if call is None:
             messages.error(request, gettext("Filter the log by one call to export it."))
             return redirect("admin:consultations_inputtransition_changelist")
@@ -815,7 +820,7 @@ class DecisionLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationScope)
-class ModerationScopeAdmin(admin.ModelAdmin):
+class ModerationScopeAdmin(ReadableInitialMixin, admin.ModelAdmin):
     """Which calls and regions each moderator covers (none of either: everything)."""
 
     list_display = ["moderator", "call_list", "region_list", "backlog_notice_sent_on"]

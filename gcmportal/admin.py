@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,6 +13,29 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmportal.errors import DomainError
 from stakeholders.permissions import staff_needs_mfa_setup
+
+
+class ReadableInitialMixin:
+    """An add form prefilled from its address (?call=3) leaves out a value its field cannot
+    read (?call=abc) instead of failing while the form is drawn."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_many:
+                field = field.related_model._meta.pk
+            elif field.is_relation:
+                field = field.target_field
+            try:
+                for one in value if isinstance(value, list) else [value]:
+                    field.to_python(one)
+            except ValidationError:
+                del initial[name]
+        return initial
 
 
 class PortalAdminSite(admin.AdminSite):

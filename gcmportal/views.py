@@ -58,6 +58,18 @@ def server_error(request):
     return response
 
 
+def bad_request(request, exception=None):
+    """A request the portal cannot read (a NUL character in its address or query): say so in
+    the reader's language, in the API's error shape under /api/."""
+    message = gettext(
+        "The address of this page contains characters the portal cannot read, such as a NUL "
+        "character. Check the link, or search again with other words."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "invalid", "message": message}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def rate_limited(request, exception=None):
     """Too many requests: say so in the reader's language, with the 429 status."""
     return render(request, "429.html", status=429)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from gcmportal.admin import ReadableInitialMixin
 from gcmportal.errors import DomainError
 
 from . import services
@@ -23,7 +24,7 @@ COMPILE = "reviews.compile_report"
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadableInitialMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "year", "round", "conference_starts_on", "venue"]
     list_filter = ["kind", "year"]
     list_select_related = ["call"]
@@ -110,7 +111,8 @@ class NamesErasedPersonFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(TranslationAdmin):  # no tabs: they load jQuery UI from a CDN
+# No tabs (TranslationAdmin's): they load jQuery UI from a CDN.
+class ReportAdmin(ReadableInitialMixin, TranslationAdmin):
     """Reports: filters chosen by staff, compiled by a Celery job whose progress shows live."""
 
     list_display = ["title", "call", "review", "created_by", "created_at", "names_erased"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from gcmportal.admin import run_decision
+from gcmportal.admin import ReadableInitialMixin, run_decision
 from gcmportal.errors import DomainError
 
 from . import services
@@ -290,7 +290,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReadableInitialMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "acronym",
@@ -365,7 +365,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadableInitialMixin, SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "state", "created_at", "updated_at"]
     list_filter = ["state", "role", "organisation__verification_status"]
     list_select_related = ["user", "organisation"]
@@ -394,7 +394,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(SimpleHistoryAdmin):
+class FocalPointAdmin(ReadableInitialMixin, SimpleHistoryAdmin):
     list_display = [
         "user",
         "country",
@@ -448,7 +448,7 @@ UserAdmin.inlines = [ProfileInline]
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(ReadableInitialMixin, SimpleHistoryAdmin):
     list_display = ["display_name", "user", "stakeholder_group", "country", "preferred_language"]
     list_filter = [
         "stakeholder_group",
