@@ -10,7 +10,16 @@ from .services import email_retry
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"

@@ -25,12 +25,24 @@ from .models import Notification, NotificationPreference, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-# Failures worth another try later: the mail server is down, slow or refusing for now.
+# Failures recorded on the row; all but a permanent refusal are tried again later (the mail
+# server is down, slow or refusing for now).
 TRANSIENT_DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
+# How the outbox says that the server refused a message for good (a 5xx): not tried again.
+PERMANENT_REFUSAL = "Refused for good by the mail server"
 
 
 class EmailDeliveryFailed(Exception):
     """Delivery failed for a reason that may pass; the task retries with backoff."""
+
+
+def refused_for_good(exc: Exception) -> bool:
+    """The mail server refused with a permanent (5xx) code: trying again would change nothing
+    (no such mailbox, a policy refusal), unlike a 4xx or a connection that failed."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def email_queue(
@@ -121,7 +133,8 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
     """Send a queued e-mail unless it was sent already; record the outcome on the row.
 
     The row stays locked while the message goes out, so two workers given the same task send
-    it once. Raises EmailDeliveryFailed (after recording the error) on a transient failure.
+    it once. Raises EmailDeliveryFailed (after recording the error) on a transient failure; a
+    permanent refusal (5xx) is recorded as failed and not raised, so it is not tried again.
     """
     sent_at = None
     try:
@@ -147,6 +160,8 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
                 logger.warning("E-mail %s not delivered: %s", email.pk, exc)
                 email.status = OutgoingEmail.Status.FAILED
                 email.last_error = f"{type(exc).__name__}: {exc}"
+                if refused_for_good(exc):
+                    email.last_error = f"{PERMANENT_REFUSAL}: {email.last_error}"
                 email.save(update_fields=["status", "last_error", "attempts"])
             else:
                 sent_at = timezone.now()
@@ -159,7 +174,9 @@ def email_deliver(*, outgoing_email_id: int) -> OutgoingEmail:
             raise
         # The mail server has the message; only the database failed to say so (a restart).
         _record_sent(email, sent_at)
-    if email.status == OutgoingEmail.Status.FAILED:
+    if email.status == OutgoingEmail.Status.FAILED and not email.last_error.startswith(
+        PERMANENT_REFUSAL
+    ):
         raise EmailDeliveryFailed(email.last_error)
     return email
 
