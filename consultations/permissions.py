@@ -101,10 +101,6 @@ def can_read_as_uploaded(user, input: Input) -> bool:
     return user.pk == input.author_id or inputs_staff_may_see(user).filter(pk=input.pk).exists()
 
 
-def can_edit_input(user, input: Input) -> bool:
-    return bool(user.is_authenticated and user.pk == input.author_id and input.is_editable)
-
-
 def moderators():
     """Active staff who hold the permission to moderate, through a group or directly (a
     superuser moderates by joining the Moderator group, like anyone else)."""

@@ -1,7 +1,7 @@
 """Demo calls for inputs: the six thematic sessions of 2017 (closed) and open calls for the
 five regional reviews and the next IMRF. Loading them twice adds nothing."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -116,10 +116,6 @@ TITLE_TRANSLATIONS = {
         "fr": "Examen régional du Pacte mondial sur les migrations dans la région arabe",
     },
 }
-
-
-def _midnight_utc(day: date):
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _questions(call: Call, questions) -> None:

@@ -446,7 +446,12 @@ def report_version_compile(*, version_id: int) -> ReportVersion:
     return _finish(version, ReportVersion.State.DONE)
 
 
-def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVersion:
+def _finish(
+    version: ReportVersion, state: str, *, error: str = "", if_silent_since=None
+) -> ReportVersion | None:
+    """Record how a compilation ended. With `if_silent_since` (the sweeper), only if, under the
+    row's lock, it is still running without a sign of life since then: a compilation that
+    finished meanwhile is left as it is (None is returned)."""
     named = getattr(version, "named", set())
     if state == ReportVersion.State.DONE and (
         User.objects.filter(pk__in=named, erasure_requested_at__isnull=False).exists()
@@ -459,6 +464,10 @@ def _finish(version: ReportVersion, state: str, *, error: str = "") -> ReportVer
         )
     with transaction.atomic():
         stored = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if if_silent_since is not None and (
+            stored.state != ReportVersion.State.RUNNING or stored.heartbeat_at >= if_silent_since
+        ):
+            return None
         stored.state = state
         stored.error = error
         stored.finished_at = timezone.now()
@@ -505,16 +514,11 @@ def reports_fail_stalled(*, now=None) -> int:
     )
     count = 0
     for version in stalled.select_related("report"):
-        with transaction.atomic():
-            locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
-            if locked.state != ReportVersion.State.RUNNING or locked.heartbeat_at >= (
-                now - STALLED_AFTER
-            ):
-                continue
-        _finish(
+        failed = _finish(
             version,
             ReportVersion.State.FAILED,
             error=gettext("The compilation stopped (its worker ended). Compile the report again."),
+            if_silent_since=now - STALLED_AFTER,
         )
-        count += 1
+        count += failed is not None
     return count

@@ -74,9 +74,6 @@ class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(state="active")
 
-    def pending(self):
-        return self.filter(state="pending")
-
     def admins(self):
         """Active administrators."""
         return self.filter(state="active", role="admin")

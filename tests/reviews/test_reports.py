@@ -287,6 +287,33 @@ def test_a_compilation_whose_worker_died_is_marked_failed(call_with_inputs):
     assert alive.state == ReportVersion.State.RUNNING
 
 
+def test_a_compilation_finishing_as_the_sweeper_fails_it_stays_done(call_with_inputs, monkeypatch):
+    """The worker records "done" between the sweeper's look at the silent compilation and its
+    verdict: the sweeper decides under the row's lock and leaves it done."""
+    call, _inputs = call_with_inputs
+    report = Report.objects.create(call=call, title="ECE review")
+    version = ReportVersion.objects.create(
+        report=report,
+        number=1,
+        state=ReportVersion.State.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=3),
+    )
+    finish = services._finish
+
+    def worker_finishes_first(stalled, state, **kwargs):
+        if state == ReportVersion.State.FAILED:
+            finish(stalled, ReportVersion.State.DONE)  # the worker, a moment earlier
+        return finish(stalled, state, **kwargs)
+
+    monkeypatch.setattr(services, "_finish", worker_finishes_first)
+
+    assert fail_stalled_reports() == 0
+
+    version.refresh_from_db()
+    assert version.state == ReportVersion.State.DONE
+    assert version.error == ""
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_long_step_still_shows_signs_of_life(call_with_inputs, monkeypatch):
     """However long one step takes (a Typst batch, a large file), the heartbeat goes on: the
