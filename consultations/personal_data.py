@@ -9,7 +9,6 @@ from gcmportal.personal_data import (
     ExportFile,
     PersonalDataProvider,
     Section,
-    model_record,
 )
 
 from .models import (
@@ -146,10 +145,10 @@ class ConsultationsPersonalData(PersonalDataProvider):
         ),
     )
 
-    def records(self, person, section):
+    def rows(self, person, section):
         user = person.user
         mine = Input.objects.filter(author=user)
-        rows = {
+        return {
             "inputs": mine.select_related(
                 "call", "organisation", "state_country", "language"
             ).prefetch_related("objectives", "principles"),
@@ -166,11 +165,11 @@ class ConsultationsPersonalData(PersonalDataProvider):
                 "calls", "regions"
             ),
         }[section.key]
-        for row in rows.order_by("pk").iterator(chunk_size=200):
-            extra = {"id": row.pk}
-            if section.key == "attachments":
-                extra["file"] = attachment_export_path(row)
-            yield model_record(row, section.fields, **extra)
+
+    def computed(self, person, section, row):
+        if section.key == "attachments":
+            return {"file": attachment_export_path(row)}
+        return {}
 
     def files(self, person):
         attachments = Attachment.objects.filter(input__author=person.user).select_related("input")

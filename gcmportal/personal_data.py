@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -78,7 +79,7 @@ class ExportFile:
     file: models.fields.files.FieldFile
 
 
-class PersonalDataProvider:
+class PersonalDataProvider(ABC):
     """What an app implements for its own models (and only those)."""
 
     app_label: str = ""
@@ -86,18 +87,28 @@ class PersonalDataProvider:
     # Models of the app that refer to an account but hold nothing personal, with the reason.
     not_personal: dict[str, str] = {}
 
-    def records(self, person: Person, section: Section) -> Iterable[dict]:
+    @abstractmethod
+    def rows(self, person: Person, section: Section) -> models.QuerySet:
+        """The rows of the section's model that are about the person."""
+
+    def computed(self, person: Person, section: Section, row) -> dict:
+        """A record's keys that are not fields of its model (computed), by key."""
+        return {}
+
+    def records(self, person: Person, section: Section) -> Iterator[dict]:
         """The section's records about the person, read in chunks."""
-        raise NotImplementedError
+        for row in self.rows(person, section).order_by("pk").iterator(chunk_size=500):
+            computed = self.computed(person, section, row)
+            yield model_record(row, section.fields, id=row.pk, **computed)
 
     def files(self, person: Person) -> Iterable[ExportFile]:
         """The person's own stored files (their attachments), for the export."""
         return ()
 
+    @abstractmethod
     def erase(self, person: Person) -> None:
         """Erase the person's data held by this app, in one transaction. Idempotent: safe to run
         again after a crash, and again after it completed."""
-        raise NotImplementedError
 
     def declared_models(self) -> set[str]:
         return {section.model for section in self.sections} | set(self.not_personal)
@@ -156,17 +167,19 @@ def model_record(obj: models.Model, fields: Iterable[str], **extra) -> dict:
 # --- Entries of the administration's log about the person's rows --------------------------------
 
 
-def admin_log_entries(model, object_ids: Iterable) -> models.QuerySet:
-    """The admin log's entries about some rows of one model (their object_repr names them)."""
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    return LogEntry.objects.filter(
-        content_type=content_type, object_id__in=[str(pk) for pk in object_ids]
-    )
+def admin_log_entries(rows: dict) -> models.QuerySet:
+    """The admin log's entries about some rows ({model: primary keys}), whose object_repr
+    names them."""
+    about = models.Q(pk__in=[])
+    for model, object_ids in rows.items():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        about |= models.Q(content_type=content_type, object_id__in=[str(pk) for pk in object_ids])
+    return LogEntry.objects.filter(about)
 
 
-def admin_log_record(entry: LogEntry) -> dict:
+def admin_log_fields(entry: LogEntry) -> dict:
+    """What an export record of an admin log entry says (its fields are not the model's)."""
     return {
-        "id": entry.pk,
         "at": entry.action_time.isoformat(),
         "object": entry.object_repr,
         "action": str(entry.get_action_flag_display() or ""),

@@ -13,7 +13,6 @@ from gcmportal.personal_data import (
     admin_log_entries,
     admin_log_forget,
     days,
-    model_record,
 )
 
 from .models import Notification, NotificationPreference, OutgoingEmail
@@ -95,9 +94,9 @@ class NotificationsPersonalData(PersonalDataProvider):
         ),
     )
 
-    def records(self, person, section):
+    def rows(self, person, section):
         user = person.user
-        rows = {
+        return {
             "notices": Notification.objects.filter(recipient=user),
             "notices_naming_you": Notification.objects.filter(
                 Q(mentions=user) | _naming_in_text(person, "body")
@@ -112,8 +111,6 @@ class NotificationsPersonalData(PersonalDataProvider):
             .exclude(_to_person(person))
             .distinct(),
         }[section.key]
-        for row in rows.order_by("pk").iterator(chunk_size=500):
-            yield model_record(row, section.fields, id=row.pk)
 
     def erase(self, person):
         user = person.user
@@ -121,7 +118,9 @@ class NotificationsPersonalData(PersonalDataProvider):
             _to_person(person) | Q(mentions=user) | _naming_in_text(person, "body_text")
         )
         with transaction.atomic():
-            admin_log_forget(admin_log_entries(OutgoingEmail, emails.values_list("pk", flat=True)))
+            admin_log_forget(
+                admin_log_entries({OutgoingEmail: emails.values_list("pk", flat=True)})
+            )
             Notification.objects.filter(
                 Q(recipient=user) | Q(mentions=user) | _naming_in_text(person, "body")
             ).delete()

@@ -4,7 +4,7 @@ are deleted (unpublished versions) or flagged for staff to compile again (publis
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from gcmportal.personal_data import PersonalDataProvider, Section, model_record
+from gcmportal.personal_data import PersonalDataProvider, Section
 
 from .models import ReportVersion
 
@@ -29,10 +29,8 @@ class ReviewsPersonalData(PersonalDataProvider):
         "reviews.Report": "who on the staff created the report: their work record, no text",
     }
 
-    def records(self, person, section):
-        versions = ReportVersion.objects.filter(named_authors=person.user).select_related("report")
-        for version in versions.order_by("pk").iterator(chunk_size=200):
-            yield model_record(version, section.fields, id=version.pk)
+    def rows(self, person, section):
+        return ReportVersion.objects.filter(named_authors=person.user).select_related("report")
 
     def erase(self, person):
         """Unpublished versions that name the person go with their files; published ones stay

@@ -18,9 +18,8 @@ from gcmportal.personal_data import (
     PersonalDataProvider,
     Section,
     admin_log_entries,
+    admin_log_fields,
     admin_log_forget,
-    admin_log_record,
-    model_record,
 )
 
 from .models import (
@@ -233,42 +232,35 @@ class StakeholdersPersonalData(PersonalDataProvider):
         ),
     )
 
-    def records(self, person, section):
+    def rows(self, person, section):
         user = person.user
-        key = section.key
-        if key == "account":
-            return [model_record(user, section.fields)]
-        if key == "administration_log":
-            return self._log_records(person)
-        rows = {
+        return {
+            "account": User.objects.filter(pk=user.pk),
             "email_addresses": EmailAddress.objects.filter(user=user),
             "two_factor": Authenticator.objects.filter(user=user),
             "profile": Profile.objects.filter(user=user).select_related(
                 "stakeholder_group", "country"
             ),
-            "profile_history": Profile.history.filter(user_id=user.pk).order_by("history_date"),
+            "profile_history": Profile.history.filter(user_id=user.pk),
             "memberships": Membership.objects.filter(user=user).select_related("organisation"),
             "organisations_registered": Organisation.objects.filter(created_by=user),
             "invitations": self._invitations(person).select_related("organisation"),
             "focal_points": FocalPoint.objects.filter(user=user).select_related("country"),
-            "focal_point_history": FocalPoint.history.filter(user_id=user.pk).order_by(
-                "history_date"
-            ),
+            "focal_point_history": FocalPoint.history.filter(user_id=user.pk),
             "api_tokens": ApiToken.objects.filter(user=user),
             "api_requests_repeated": IdempotentRequest.objects.filter(user=user),
-        }[key]
-        return (self._record(row, section, user) for row in rows.iterator(chunk_size=500))
+            "administration_log": admin_log_entries(_models_logged(person)),
+        }[section.key]
 
-    @staticmethod
-    def _record(row, section, user) -> dict:
-        extra = {"id": row.pk}
+    def computed(self, person, section, row):
         if section.key == "invitations":
-            extra["sent"] = row.invited_by_id == user.pk
+            return {"sent": row.invited_by_id == person.user.pk}
         if section.key in ("profile_history", "focal_point_history"):
-            extra["history_type"] = {"+": "created", "~": "changed", "-": "deleted"}.get(
-                row.history_type, row.history_type
-            )
-        return model_record(row, section.fields, **extra)
+            change = {"+": "created", "~": "changed", "-": "deleted"}
+            return {"history_type": change.get(row.history_type, row.history_type)}
+        if section.key == "administration_log":
+            return admin_log_fields(row)
+        return {}
 
     @staticmethod
     def _invitations(person):
@@ -277,11 +269,6 @@ class StakeholdersPersonalData(PersonalDataProvider):
             to_person |= Q(email__iexact=email)
         return Invitation.objects.filter(Q(invited_by=person.user) | to_person)
 
-    def _log_records(self, person):
-        for model, pks in _models_logged(person).items():
-            for entry in admin_log_entries(model, pks).order_by("action_time"):
-                yield admin_log_record(entry)
-
     def erase(self, person):
         """Last of all the providers: the account becomes an anonymous tombstone, so that what
         the person submitted keeps its content (and its organisation's or State's name)."""
@@ -289,8 +276,7 @@ class StakeholdersPersonalData(PersonalDataProvider):
         ratelimits.forget(user=user, emails=person.emails)  # while its tokens are known
         with transaction.atomic():
             user = User.objects.select_for_update().get(pk=user.pk)
-            for entries in (admin_log_entries(m, pks) for m, pks in _models_logged(person).items()):
-                admin_log_forget(entries)
+            admin_log_forget(admin_log_entries(_models_logged(person)))
             Membership.objects.filter(user=user).exclude(state=Membership.State.REMOVED).update(
                 state=Membership.State.REMOVED, updated_at=timezone.now()
             )
